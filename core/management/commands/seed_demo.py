@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from accounts.demo import DEMO_PASSWORD, demo_usernames, users_seed
+from evidence.demo import evidence_seed
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the clearly fictional demo content (users for every role, DEMO evidence). "
+        "Safe to run again: what already exists is left as it is."
+    )
+
+    def handle(self, *args, **options):
+        if not settings.DEMO_CONTENT_ALLOWED:
+            raise CommandError(
+                "Demo content is switched off in these settings (it creates accounts with a "
+                "known password). Use the development settings to load it."
+            )
+        steps = [("users", users_seed), ("evidence pages", evidence_seed)]
+        for label, seed in steps:
+            created = seed()
+            self.stdout.write(f"  {label}: {len(created)} created")
+        self.stdout.write(self.style.SUCCESS("Demo content is ready."))
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for username, description in demo_usernames():
+            self.stdout.write(f"  {username:<14} {description}")

@@ -1,0 +1,43 @@
+"""Page query counts stay the same however much evidence is published."""
+
+import pytest
+
+from tests.evidence.factories import EvidencePageFactory, OutcomeRatingFactory
+
+pytestmark = pytest.mark.django_db
+
+HOME_QUERIES = 9
+INDEX_QUERIES = 13
+
+
+def publish(count, *, parent, topics):
+    for _ in range(count):
+        page = EvidencePageFactory(parent=parent, topics=topics)
+        OutcomeRatingFactory(page=page)
+
+
+@pytest.mark.parametrize("published", [3, 15])
+def test_home_page_query_count_is_constant(
+    client, evidence_index, topic, other_topic, published, django_assert_num_queries
+):
+    publish(published, parent=evidence_index, topics=[topic, other_topic])
+    client.get("/")
+    with django_assert_num_queries(HOME_QUERIES):
+        client.get("/")
+
+
+@pytest.mark.parametrize("published", [3, 15])
+def test_evidence_index_query_count_is_constant(
+    client,
+    evidence_index,
+    topic,
+    other_topic,
+    age_band,
+    published,
+    django_assert_num_queries,
+):
+    publish(published, parent=evidence_index, topics=[topic, other_topic])
+    url = "/evidence/?topic=neglect&age=&strength=1"
+    client.get(url)
+    with django_assert_num_queries(INDEX_QUERIES):
+        client.get(url)
