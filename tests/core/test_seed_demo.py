@@ -1,3 +1,5 @@
+from io import StringIO
+
 import pytest
 
 from django.contrib.auth.models import Group
@@ -25,7 +27,7 @@ def snapshot() -> dict:
 
 
 def test_seed_demo_creates_a_living_site(client):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", stdout=StringIO())
     pages = EvidencePage.objects.live()
     assert pages.count() >= 12
     assert all(page.title.startswith("DEMO ") for page in pages)
@@ -39,14 +41,14 @@ def test_seed_demo_creates_a_living_site(client):
 
 
 def test_seed_demo_twice_changes_nothing():
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", stdout=StringIO())
     before = snapshot()
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", stdout=StringIO())
     assert snapshot() == before
 
 
 def test_demo_users_can_log_in(client):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", stdout=StringIO())
     assert client.login(username="practitioner", password="demo-password")
 
 
