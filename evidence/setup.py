@@ -4,21 +4,25 @@ Runs from the post_migrate signal (also after `flush`), so a new database is usa
 at once. Each step only adds what is missing and never undoes an editor's change.
 """
 
+from django.apps import apps as global_apps
+from django.conf import settings
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.management import create_contenttypes
 from django.db import connections, transaction
 from django.utils.text import slugify
 
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Collection, GroupPagePermission, Locale, Page, Site
+
 from accounts.roles import Role, roles_ensure_groups
+
+from .models import AgeBand, EvidenceIndexPage, EvidencePage, HomePage, Topic
+from .vocabulary import AGE_BANDS, TOPICS
 
 
 def site_ensure_setup(sender, using: str = "default", apps=None, **kwargs) -> None:
     """post_migrate receiver: bring a (possibly new or flushed) database to a usable state."""
-    from django.apps import apps as global_apps
-
-    from .models import EvidencePage
-
     tables = connections[using].introspection.table_names()
     if EvidencePage._meta.db_table not in tables:
         return  # A partial migrate; the full one will call us again.
@@ -35,9 +39,6 @@ def site_ensure_setup(sender, using: str = "default", apps=None, **kwargs) -> No
 
 def vocabulary_ensure() -> None:
     """Install the topic vocabulary on a site that has none, and every age band."""
-    from .models import AgeBand, Topic
-    from .vocabulary import AGE_BANDS, TOPICS
-
     if not Topic.objects.exists():
         Topic.objects.bulk_create(
             Topic(name=name, slug=slugify(name), category=category, sort_order=order)
@@ -52,10 +53,12 @@ def vocabulary_ensure() -> None:
 
 def pages_ensure():
     """Make sure the tree has a home page with an evidence index under it; return the index."""
-    from wagtail.models import Page, Site
-
-    from .models import EvidenceIndexPage, HomePage
-
+    # Wagtail's migrations make these; `flush` (used between browser tests) empties them.
+    Locale.objects.get_or_create(
+        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    )
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
     root = Page.get_first_root_node()
     if root is None:
         root = Page.add_root(title="Root", slug="root")
@@ -119,8 +122,6 @@ EDITOR_MODEL_PERMISSIONS = [
 
 def editor_permissions_ensure(*, index_page) -> None:
     """Let the Editor group reach the admin and write and publish evidence pages."""
-    from wagtail.models import GroupPagePermission
-
     groups = roles_ensure_groups()
     editors = groups[Role.EDITOR]
     for app_label, codename in EDITOR_MODEL_PERMISSIONS:

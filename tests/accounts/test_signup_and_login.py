@@ -77,7 +77,7 @@ def test_log_in_with_username_or_email_and_log_out(client):
     user = UserFactory(username="kim")
     client.post("/accounts/login/", {"login": "kim", "password": PASSWORD})
     assert client.session["_auth_user_id"] == str(user.pk)
-    assert "Log out" in client.get("/").content.decode()
+    assert "Sign out" in client.get("/").content.decode()
     client.post("/accounts/logout/")
     assert "_auth_user_id" not in client.session
     client.post(
