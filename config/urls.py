@@ -5,11 +5,18 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from forum.reply_views import reply_post, reply_posted
+
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
     path("people/", include("accounts.urls")),
+    path("experiments/", include("forum.urls")),
+    # django-comments-xtd's posting view only; its stock URL list would also mount an
+    # unguarded REST API and pickled mute links.
+    path("comments/post/", reply_post, name="comments-post-comment"),
+    path("comments/posted/", reply_posted, name="comments-comment-done"),
 ]
 
 if settings.DEBUG:

@@ -93,7 +93,10 @@ class HomePage(Page):
         from .selectors import evidence_latest
 
         context = super().get_context(request, *args, **kwargs)
+        from forum.selectors import experiments_latest
+
         context["latest_evidence"] = evidence_latest(limit=6)
+        context["latest_experiments"] = experiments_latest(limit=4)
         context["evidence_index"] = EvidenceIndexPage.objects.live().first()
         return context
 
@@ -240,7 +243,12 @@ class EvidencePage(Page):
             )
 
     def get_context(self, request, *args, **kwargs):
+        from forum.selectors import evidence_outcomes, experiments_testing
+
         context = super().get_context(request, *args, **kwargs)
+        if self.pk:
+            context["outcomes"] = evidence_outcomes(self)
+            context["experiments"] = experiments_testing(self, limit=10)
         # .all() works both on a saved page and on an unsaved preview.
         context.update(
             outcome_ratings=list(self.outcome_ratings.all()),

@@ -44,3 +44,15 @@ def practitioner(db):
 def editor(db):
     """A member of the Editor group."""
     return UserFactory(username="eddie", roles=["editor"])
+
+
+@pytest.fixture
+def moderator(db):
+    """A member of the Moderator group."""
+    return UserFactory(username="mod", roles=["moderator"])
+
+
+@pytest.fixture
+def other_practitioner(db):
+    """A second practitioner, not the author of anything yet."""
+    return UserFactory(username="alex", roles=["practitioner"])

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "evidence",
+    "forum",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -64,6 +65,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sites",
+    # xtd before django_comments, so its templates win (ours win over both).
+    "django_comments_xtd",
+    "django_comments",
 ]
 
 MIDDLEWARE = [
@@ -199,3 +204,25 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# Threaded replies (django-comments-xtd 2.10 on django-contrib-comments).
+SITE_ID = 1
+COMMENTS_APP = "django_comments_xtd"
+COMMENTS_XTD_MODEL = "forum.models.Reply"
+COMMENTS_XTD_FORM_CLASS = "forum.reply_forms.ReplyForm"
+# Levels 0, 1 and 2: a reply, a reply to it, and one more; three deep in all.
+COMMENTS_XTD_MAX_THREAD_LEVEL = 0
+COMMENTS_XTD_MAX_THREAD_LEVEL_BY_APP_MODEL = {"forum.experiment": 2}
+COMMENTS_XTD_CONFIRM_EMAIL = False
+COMMENTS_XTD_THREADED_EMAILS = False
+COMMENTS_XTD_APP_MODEL_OPTIONS = {
+    "forum.experiment": {
+        "who_can_post": "users",
+        "allow_flagging": False,
+        "allow_feedback": False,
+        "show_feedback": False,
+    }
+}
+COMMENT_MAX_LENGTH = 3000
+# People may change their own reply for this long after posting it.
+REPLY_EDIT_MINUTES = 15

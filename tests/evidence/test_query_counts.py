@@ -3,17 +3,20 @@
 import pytest
 
 from tests.evidence.factories import EvidencePageFactory, OutcomeRatingFactory
+from tests.forum.factories import registered
 
 pytestmark = pytest.mark.django_db
 
-HOME_QUERIES = 9
+HOME_QUERIES = 11
 INDEX_QUERIES = 13
 
 
 def publish(count, *, parent, topics):
+    """`count` evidence pages, each tested by a registered experiment."""
     for _ in range(count):
         page = EvidencePageFactory(parent=parent, topics=topics)
         OutcomeRatingFactory(page=page)
+        registered(evidence_page=page, topics=topics)
 
 
 @pytest.mark.parametrize("published", [3, 15])

@@ -1,0 +1,89 @@
+from django_comments.views.comments import post_comment
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import replies
+from .models import Experiment, Reply
+
+
+@login_required
+@require_POST
+def reply_post(request):
+    """django_comments' posting view, in one transaction: a refused reply leaves no row."""
+    with transaction.atomic():
+        return post_comment(request)
+
+
+@require_GET
+def reply_posted(request):
+    """Where a post without a `next` address lands: the new reply on its page."""
+    reply_id = request.GET.get("c", "")
+    reply = Reply.objects.filter(pk=reply_id).first() if reply_id.isdigit() else None
+    if reply is None:
+        return redirect("forum:experiment_list")
+    return redirect(reply.get_absolute_url())
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reply_edit(request, pk: int):
+    reply = get_object_or_404(
+        Reply, pk=pk, user=request.user, is_public=True, is_removed=False
+    )
+    if not replies.can_edit(request.user, reply):
+        messages.error(
+            request,
+            _(
+                "Replies can be changed only in the first few minutes. Post a new reply to add to it."
+            ),
+        )
+        return redirect(reply.get_absolute_url())
+    error = None
+    text = request.POST.get("comment", reply.comment)
+    if request.method == "POST":
+        if len(text) > 3000:
+            error = _(
+                "Keep a reply under 3,000 characters (this one has %(count)s)."
+            ) % {"count": len(text)}
+        else:
+            try:
+                replies.reply_edit(reply=reply, by=request.user, text=text)
+            except replies.ReplyRefused as refusal:
+                error = str(refusal)
+            else:
+                messages.success(
+                    request,
+                    _("Your reply was updated. It now shows that it was edited."),
+                )
+                return redirect(reply.get_absolute_url())
+    return render(
+        request, "forum/reply_edit.html", {"reply": reply, "text": text, "error": error}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def discussion_mute(request, token: str):
+    """Stop e-mail about one experiment's replies; the link in each e-mail is the key."""
+    found = replies.mute_read(token)
+    if found is None:
+        raise Http404(_("This link is not valid. Use the link from a recent e-mail."))
+    user_id, experiment_id = found
+    experiment = get_object_or_404(Experiment, pk=experiment_id)
+    if request.method == "POST":
+        replies.discussion_mute(user_id=user_id, experiment_id=experiment_id)
+        return render(
+            request,
+            "forum/discussion_muted.html",
+            {"experiment": experiment, "done": True},
+        )
+    return render(
+        request,
+        "forum/discussion_muted.html",
+        {"experiment": experiment, "done": False},
+    )

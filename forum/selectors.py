@@ -1,0 +1,136 @@
+"""Reads of experiments for pages, each in a fixed number of queries."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+
+from .choices import Decision, State
+from .models import Experiment
+
+SORTS = {
+    "newest": ("-registered_at", "-pk"),
+    "discussed": ("-reply_count", "-registered_at", "-pk"),
+    "concluded": ("-concluded_at", "-pk"),
+}
+
+
+def _for_lists(queryset):
+    return queryset.select_related(
+        "author", "age_band", "service_stage"
+    ).prefetch_related("topics")
+
+
+def experiments_list(
+    *,
+    topic=None,
+    stage=None,
+    age=None,
+    decision: str = "",
+    state: str = "",
+    sort: str = "newest",
+):
+    """Published experiments matching every given filter, in the chosen order."""
+    experiments = Experiment.objects.public()
+    if topic is not None:
+        experiments = experiments.filter(topics=topic)
+    if stage is not None:
+        experiments = experiments.filter(service_stage=stage)
+    if age is not None:
+        experiments = experiments.filter(age_band=age)
+    if decision:
+        experiments = experiments.filter(decision=decision)
+    if state:
+        experiments = experiments.filter(state=state)
+    if sort == "concluded":
+        experiments = experiments.filter(state=State.CONCLUDED)
+    return _for_lists(experiments.order_by(*SORTS.get(sort, SORTS["newest"])))
+
+
+def experiments_latest(*, limit: int):
+    return _for_lists(Experiment.objects.public().order_by(*SORTS["newest"]))[:limit]
+
+
+def experiments_drafts(*, author):
+    return Experiment.objects.filter(author=author, state=State.DRAFT).order_by(
+        "-updated_at"
+    )
+
+
+def experiment_for_page(*, pk: int):
+    """One experiment with everything its page shows, or None."""
+    return (
+        Experiment.objects.select_related(
+            "author",
+            "evidence_page",
+            "practice_hypothesis",
+            "service_stage",
+            "age_band",
+            "replication_of",
+            "follow_up_of",
+        )
+        .prefetch_related(
+            "topics",
+            "amendments__author",
+            "moderation_log",
+            "author__groups",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class OutcomeSummary:
+    """How often an idea was tried in practice and what people decided."""
+
+    tried: int
+    adopt: int
+    adapt: int
+    abandon: int
+
+    @property
+    def running(self) -> int:
+        return self.tried - self.adopt - self.adapt - self.abandon
+
+
+def outcome_summary(experiments) -> OutcomeSummary:
+    """One query: tried (registered or concluded) and the decisions of concluded ones."""
+    tried = Q(state__in=(State.REGISTERED, State.CONCLUDED))
+    concluded = Q(state=State.CONCLUDED)
+    counts = experiments.aggregate(
+        tried=Count("pk", filter=tried),
+        adopt=Count("pk", filter=concluded & Q(decision=Decision.ADOPT)),
+        adapt=Count("pk", filter=concluded & Q(decision=Decision.ADAPT)),
+        abandon=Count("pk", filter=concluded & Q(decision=Decision.ABANDON)),
+    )
+    return OutcomeSummary(**counts)
+
+
+def experiment_outcomes(experiment) -> OutcomeSummary:
+    """The experiment itself and every replication of it."""
+    return outcome_summary(
+        Experiment.objects.filter(Q(pk=experiment.pk) | Q(replication_of=experiment))
+    )
+
+
+def evidence_outcomes(evidence_page) -> OutcomeSummary:
+    return outcome_summary(Experiment.objects.filter(evidence_page=evidence_page))
+
+
+def experiment_replications(experiment):
+    """Published replications and next cycles of an experiment, oldest first."""
+    return list(
+        Experiment.objects.public()
+        .filter(Q(replication_of=experiment) | Q(follow_up_of=experiment))
+        .select_related("author")
+        .order_by("registered_at", "pk")
+    )
+
+
+def experiments_testing(evidence_page, *, limit: int):
+    """Published experiments that test an evidence page, newest first."""
+    return list(
+        _for_lists(
+            Experiment.objects.public().filter(evidence_page=evidence_page)
+        ).order_by(*SORTS["newest"])[:limit]
+    )
