@@ -1,5 +1,3 @@
-from allauth.account import forms as allauth_forms
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -65,14 +63,3 @@ class ProfileForm(forms.ModelForm):
         self.fields["region"].help_text = _(
             "No finer than a region, so nobody can place you."
         )
-
-
-class LoginForm(allauth_forms.LoginForm):
-    """allauth's login form with plainer labels and no trailing colons."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.label_suffix = ""
-        self.fields["login"].label = _("Username or email address")
-        self.fields["password"].label = _("Password")
-        self.fields["remember"].label = _("Keep me signed in on this device")

@@ -22,7 +22,7 @@ class LatestExperimentsFeed(Feed):
         return reverse("forum:experiment_list")
 
     def items(self):
-        return selectors.experiments_list()[:FEED_SIZE]
+        return selectors.experiments_for_feed()[:FEED_SIZE]
 
     def item_title(self, item):
         return item.title
@@ -52,4 +52,4 @@ class TopicExperimentsFeed(LatestExperimentsFeed):
         return reverse("forum:topic", kwargs={"topic_slug": topic.slug})
 
     def items(self, topic):
-        return selectors.experiments_list(topic=topic)[:FEED_SIZE]
+        return selectors.experiments_for_feed(topic=topic)[:FEED_SIZE]

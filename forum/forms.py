@@ -32,6 +32,14 @@ class PlanForm(forms.ModelForm):
             "child_voice": forms.Textarea(attrs={"rows": 3}),
             "planned_end_date": forms.DateInput(attrs={"type": "date"}),
         }
+        # Read as one sentence under the fieldset's legend, so kept in lower case.
+        labels = {
+            "hypothesis_change": _("If I…"),
+            "hypothesis_who": _("with…"),
+            "hypothesis_outcome": _("then…"),
+            "hypothesis_direction": _("will…"),
+            "hypothesis_mechanism": _("because…"),
+        }
         help_texts = {
             "title": _(
                 "A short, plain name for your test. No names of people or places."

@@ -46,6 +46,16 @@ def experiments_list(
     return _for_lists(experiments.order_by(*SORTS.get(sort, SORTS["newest"])))
 
 
+def experiments_for_feed(*, topic=None):
+    """Registered and concluded experiments, newest first; a withdrawn plan is not re-published."""
+    experiments = Experiment.objects.filter(
+        state__in=(State.REGISTERED, State.CONCLUDED)
+    )
+    if topic is not None:
+        experiments = experiments.filter(topics=topic)
+    return experiments.select_related("author").order_by(*SORTS["newest"])
+
+
 def experiments_latest(*, limit: int):
     return _for_lists(Experiment.objects.public().order_by(*SORTS["newest"]))[:limit]
 
@@ -72,7 +82,6 @@ def experiment_for_page(*, pk: int):
             "topics",
             "amendments__author",
             "moderation_log",
-            "author__groups",
         )
         .filter(pk=pk)
         .first()

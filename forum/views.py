@@ -48,6 +48,7 @@ def experiment_list(request, topic_slug: str | None = None):
     topic = get_object_or_404(Topic, slug=topic_slug) if topic_slug else None
     form = ExperimentFilterForm(request.GET or None)
     filters = form.valid_data()
+    chosen = set(filters) - {"sort"}
     if topic is not None:
         filters["topic"] = topic
     experiments = selectors.experiments_list(**filters)
@@ -60,7 +61,7 @@ def experiment_list(request, topic_slug: str | None = None):
         {
             "topic": topic,
             "filter_form": form,
-            "filters_active": bool(set(filters) - {"sort"}),
+            "filters_active": bool(chosen),
             "page_obj": page_obj,
             "experiments": page_obj.object_list,
             "querystring": querystring.urlencode(),
