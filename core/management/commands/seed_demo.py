@@ -1,13 +1,16 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from accounts.demo import DEMO_PASSWORD, demo_usernames, users_seed
 from evidence.demo import evidence_seed
+from forum.demo import experiments_seed, replies_seed
 
 
 class Command(BaseCommand):
     help = (
-        "Load the clearly fictional demo content (users for every role, DEMO evidence). "
+        "Load the clearly fictional demo content (users for every role, DEMO evidence, "
+        "practice experiments in every state and their discussions). "
         "Safe to run again: what already exists is left as it is."
     )
 
@@ -17,10 +20,17 @@ class Command(BaseCommand):
                 "Demo content is switched off in these settings (it creates accounts with a "
                 "known password). Use the development settings to load it."
             )
-        steps = [("users", users_seed), ("evidence pages", evidence_seed)]
-        for label, seed in steps:
-            created = seed()
-            self.stdout.write(f"  {label}: {len(created)} created")
+        steps = [
+            ("users", users_seed),
+            ("evidence pages", evidence_seed),
+            ("experiments", experiments_seed),
+            ("replies", replies_seed),
+        ]
+        # One transaction: all of the demo or none of it (and far fewer SQLite syncs).
+        with transaction.atomic():
+            for label, seed in steps:
+                created = seed()
+                self.stdout.write(f"  {label}: {len(created)} created")
         self.stdout.write(self.style.SUCCESS("Demo content is ready."))
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, description in demo_usernames():
