@@ -10,8 +10,8 @@ from .plan import PLAN_FIELDS, TEXT_FIELD_NAMES
 
 # Sections of the plan, each a heading and the fields under it, in reading order.
 PLAN_SECTIONS = (
-    ("Aim", ("aim",)),
-    ("Evidence tested", ("evidence_page", "practice_hypothesis", "outside_reference")),
+    ("Why", ("aim",)),
+    ("The evidence", ("evidence_page", "practice_hypothesis", "outside_reference")),
     (
         "Context",
         ("service_stage", "team_type", "age_band", "families", "region", "topics"),

@@ -3,6 +3,8 @@ import re
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from forum.models import Experiment
+
 pytestmark = pytest.mark.browser
 
 SERIOUS = {"serious", "critical"}
@@ -68,11 +70,42 @@ def test_filters_work_without_javascript(browser, demo_site):
 
 @pytest.mark.parametrize(
     "path",
-    ["/", "/evidence/", "/evidence/demo-family-time-planner/", "/accounts/login/"],
+    [
+        "/",
+        "/evidence/",
+        "/evidence/demo-family-time-planner/",
+        "/accounts/login/",
+        "/accounts/signup/",
+        "/experiments/",
+        "concluded experiment",
+        "withdrawn experiment",
+    ],
 )
 def test_pages_have_no_serious_accessibility_violations(page, demo_site, path):
+    if path.endswith(" experiment"):
+        state = path.split()[0]
+        experiment = Experiment.objects.filter(state=state).order_by("-reply_count")[0]
+        path = experiment.get_absolute_url()
     page.goto(demo_site + path)
     assert serious_violations(page) == []
+
+
+def test_signed_in_forms_have_no_serious_accessibility_violations(page, demo_site):
+    page.goto(demo_site + "/accounts/login/")
+    page.get_by_label("Username or email address").fill("practitioner")
+    page.get_by_label("Password").fill("demo-password")
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url(demo_site + "/")
+    experiment = Experiment.objects.filter(state="registered").order_by("-reply_count")[
+        0
+    ]
+    for path in (
+        "/experiments/new/",
+        experiment.get_absolute_url(),
+        "/experiments/mine/",
+    ):
+        page.goto(demo_site + path)
+        assert serious_violations(page) == [], path
 
 
 def test_evidence_page_reads_on_a_phone(browser, demo_site):
