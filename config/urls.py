@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("people/", include("accounts.urls")),
     path("experiments/", include("forum.urls")),
+    path("search/", include("search.urls")),
     # django-comments-xtd's posting view only; its stock URL list would also mount an
     # unguarded REST API and pickled mute links.
     path("comments/post/", reply_post, name="comments-post-comment"),

@@ -184,9 +184,13 @@ class EvidencePage(Page):
         index.SearchField("mechanism"),
         index.SearchField("context"),
         index.SearchField("implementation"),
-        index.RelatedFields("topics", [index.SearchField("name")]),
+        index.RelatedFields(
+            "topics", [index.SearchField("name"), index.FilterField("slug")]
+        ),
+        index.RelatedFields("age_bands", [index.FilterField("code")]),
         index.RelatedFields("hypotheses", [index.SearchField("statement")]),
         index.FilterField("source_type"),
+        index.FilterField("last_published_at"),
     ]
 
     content_panels = Page.content_panels + [

@@ -4,10 +4,13 @@ from django_comments_xtd.models import XtdComment
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Subquery
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+
+from modelsearch import index
 
 from accounts.models import Region
 from evidence.models import AgeBand, EvidencePage, PracticeHypothesis, Topic
@@ -39,7 +42,7 @@ class ExperimentQuerySet(models.QuerySet):
         return self.public()
 
 
-class Experiment(models.Model):
+class Experiment(index.Indexed, models.Model):
     """A practice experiment: a plan (Part A) that can be registered, then results (Part B)."""
 
     author = models.ForeignKey(
@@ -211,6 +214,19 @@ class Experiment(models.Model):
 
     objects = ExperimentQuerySet.as_manager()
 
+    search_fields = [
+        index.SearchField("title", boost=3),
+        index.AutocompleteField("title"),
+        index.SearchField("search_text"),
+        index.FilterField("state"),
+        index.FilterField("decision"),
+        index.FilterField("age_band_id"),
+        index.FilterField("registered_at"),
+        index.RelatedFields(
+            "topics", [index.SearchField("name"), index.FilterField("slug")]
+        ),
+    ]
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [
@@ -271,6 +287,29 @@ class Experiment(models.Model):
     @property
     def is_withdrawn(self) -> bool:
         return self.state == State.WITHDRAWN
+
+    @classmethod
+    def get_indexed_objects(cls):
+        """Only published experiments are searchable; drafts never reach the index."""
+        return cls.objects.public().prefetch_related("topics", "amendments")
+
+    def search_dependents(self):
+        """Replies are findable only while their experiment is; re-index them with it."""
+        return Reply, Reply.objects.filter(
+            content_type__app_label="forum",
+            content_type__model="experiment",
+            object_pk=str(self.pk),
+        ).values_list("pk", flat=True)
+
+    def search_text(self) -> str:
+        """What search matches besides the title; a withdrawn experiment keeps only its stub."""
+        if self.state == State.WITHDRAWN:
+            return self.withdrawal_reason
+        parts = [self.hypothesis_sentence, self.aim, self.what_i_will_try, self.measure]
+        parts += [amendment.new_text for amendment in self.amendments.all()]
+        if self.state == State.CONCLUDED:
+            parts += [self.what_happened, self.reflection, self.advice]
+        return "\n".join(part for part in parts if part)
 
     @property
     def days_registered_before_results(self) -> int | None:
@@ -352,14 +391,34 @@ def new_creation_token() -> uuid.UUID:
     return uuid.uuid4()
 
 
-class Reply(XtdComment):
+class Reply(index.Indexed, XtdComment):
     """A reply in an experiment's discussion (django-comments-xtd's threaded comment)."""
 
     edited_at = models.DateTimeField(null=True, blank=True)
 
+    search_fields = [
+        index.SearchField("comment"),
+        index.FilterField("object_pk"),
+        index.FilterField("is_public"),
+        index.FilterField("is_removed"),
+        index.FilterField("submit_date"),
+    ]
+
     class Meta(XtdComment.Meta):
         verbose_name = _("reply")
         verbose_name_plural = _("replies")
+
+    @classmethod
+    def get_indexed_objects(cls):
+        """Public replies under experiments whose discussion is public."""
+        open_experiments = (
+            Experiment.objects.filter(state__in=(State.REGISTERED, State.CONCLUDED))
+            .annotate(pk_text=Cast("pk", models.CharField()))
+            .values("pk_text")
+        )
+        return cls.objects.filter(
+            is_public=True, is_removed=False, object_pk__in=Subquery(open_experiments)
+        )
 
     def get_absolute_url(self, anchor_pattern="#c%(id)s") -> str:
         return reverse("forum:experiment_detail", kwargs={"pk": self.object_pk}) + (

@@ -18,6 +18,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from search.sync import index_sync_later
+
 from .models import DiscussionMute, Experiment, Reply
 
 EDIT_WINDOW = datetime.timedelta(minutes=settings.REPLY_EDIT_MINUTES)
@@ -100,6 +102,7 @@ def reply_edit(*, reply: Reply, by, text: str) -> None:
     Reply.objects.filter(pk=reply.pk).update(
         comment=text.strip(), edited_at=timezone.now()
     )
+    index_sync_later(reply)  # update() sends no signal
 
 
 @dataclass

@@ -10,6 +10,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from search.sync import index_sync_later
+
 from . import permissions
 from .choices import State
 from .models import Amendment, Experiment, ModerationLogEntry
@@ -171,7 +173,7 @@ def experiment_amend(
     previous = current_text(experiment, field)
     if previous.strip() == new_text.strip():
         raise ActionRefused(_("The new text is the same as the current text."))
-    return Amendment.objects.create(
+    amendment = Amendment.objects.create(
         experiment=experiment,
         author=by,
         field=field,
@@ -179,6 +181,8 @@ def experiment_amend(
         new_text=new_text.strip(),
         reason=reason.strip(),
     )
+    index_sync_later(experiment)  # the amended text is searchable
+    return amendment
 
 
 @transaction.atomic

@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     # xtd before django_comments, so its templates win (ours win over both).
     "django_comments_xtd",
     "django_comments",
+    # Last, so its ready() runs after modelsearch has connected its own index signals.
+    "search.apps.SearchConfig",
 ]
 
 MIDDLEWARE = [
@@ -182,7 +184,13 @@ DEFAULT_FROM_EMAIL = os.environ.get(
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Background work (django-tasks): index updates and e-mail leave the request.
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# The "search" queue has exactly one worker: the search index's only writer.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "search"],
+    }
+}
 
 WAGTAIL_SITE_NAME = "IUseEvidence"
 WAGTAILADMIN_BASE_URL = os.environ.get("SITE_BASE_URL", "http://127.0.0.1:8000")

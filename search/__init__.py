@@ -1,0 +1,1 @@
+"""Site search: the Whoosh backend for modelsearch/Wagtail lives in search.backends."""

@@ -1,0 +1,128 @@
+"""One search over evidence, experiments and replies, a kind at a time."""
+
+import datetime
+import logging
+from dataclasses import dataclass, field
+
+from django.core.paginator import Paginator
+from django.utils import timezone
+
+from modelsearch.backends import get_search_backend
+from modelsearch.utils import parse_query_string
+
+from evidence.models import EvidencePage
+from forum.models import Experiment, Reply
+
+from .highlight import highlight
+
+logger = logging.getLogger(__name__)
+PER_PAGE = 20
+PERIODS = {"month": datetime.timedelta(days=31), "year": datetime.timedelta(days=366)}
+
+
+@dataclass
+class Hit:
+    kind: str
+    title: str
+    url: str
+    snippet: str
+    meta: str = ""
+    obj: object = None
+
+
+@dataclass
+class SearchOutcome:
+    query: str
+    kind: str
+    counts: dict = field(default_factory=dict)
+    page_obj: object = None
+    hits: list = field(default_factory=list)
+    failed: bool = False
+
+
+def _querysets(*, topic=None, age=None, decision="", period=""):
+    since = timezone.now() - PERIODS[period] if period in PERIODS else None
+    evidence = EvidencePage.objects.live().public()
+    experiments = Experiment.objects.public()
+    replies = Reply.get_indexed_objects()
+    if topic is not None:
+        evidence = evidence.filter(topics__slug=topic.slug)
+        experiments = experiments.filter(topics__slug=topic.slug)
+    if age is not None:
+        evidence = evidence.filter(age_bands__code=age.code)
+        experiments = experiments.filter(age_band_id=age.pk)
+    if decision:
+        experiments = experiments.filter(decision=decision)
+    if since is not None:
+        evidence = evidence.filter(last_published_at__gte=since)
+        experiments = experiments.filter(registered_at__gte=since)
+        replies = replies.filter(submit_date__gte=since)
+    querysets = {"evidence": evidence, "experiment": experiments, "reply": replies}
+    # Filters that do not apply to a kind leave that kind out rather than ignore the filter.
+    if decision:
+        querysets = {"experiment": experiments}
+    elif topic is not None or age is not None:
+        querysets.pop("reply")
+    return querysets
+
+
+def _hit(kind: str, obj, query: str) -> Hit:
+    if kind == "evidence":
+        return Hit(
+            kind, obj.title, obj.url, highlight(obj.standfirst, query), "Evidence", obj
+        )
+    if kind == "experiment":
+        meta = f"Experiment · {obj.get_state_display()}"
+        if obj.decision:
+            meta += f" · {obj.get_decision_display()}"
+        return Hit(
+            kind,
+            obj.title,
+            obj.get_absolute_url(),
+            highlight(obj.search_text(), query),
+            meta,
+            obj,
+        )
+    experiment_title = getattr(obj.content_object, "title", "")
+    return Hit(
+        kind,
+        f"Reply on “{experiment_title}”",
+        obj.get_absolute_url(),
+        highlight(obj.comment, query),
+        f"Reply by {obj.user.public_name if obj.user else obj.user_name}",
+        obj,
+    )
+
+
+def search_everything(*, q: str, kind: str = "", page=None, **filters) -> SearchOutcome:
+    """Counts for every kind, and one page of hits of the chosen (or first non-empty) kind."""
+    _, query = parse_query_string(q, operator="and")
+    outcome = SearchOutcome(query=q, kind=kind)
+    querysets = _querysets(**filters)
+    try:
+        backend = get_search_backend()
+        results = {name: backend.search(query, qs) for name, qs in querysets.items()}
+        outcome.counts = {name: found.count() for name, found in results.items()}
+    except Exception:
+        # A broken index must not take the site down; the page says search is unavailable.
+        logger.exception("Search failed for %r", q)
+        outcome.failed = True
+        return outcome
+    if kind not in results:
+        kind = next(
+            (name for name, count in outcome.counts.items() if count),
+            next(iter(results)),
+        )
+    outcome.kind = kind
+    outcome.page_obj = Paginator(results[kind], PER_PAGE).get_page(page)
+    if kind == "reply":
+        objects = list(outcome.page_obj.object_list)
+        experiments = Experiment.objects.in_bulk(
+            [int(reply.object_pk) for reply in objects]
+        )
+        for reply in objects:
+            reply.content_object = experiments.get(int(reply.object_pk))
+        outcome.hits = [_hit(kind, reply, q) for reply in objects]
+    else:
+        outcome.hits = [_hit(kind, obj, q) for obj in outcome.page_obj.object_list]
+    return outcome

@@ -1,0 +1,217 @@
+"""The site search page, over evidence, experiments and replies, with the default backend."""
+
+import pytest
+
+from django.conf import settings
+from django.utils.html import strip_tags
+
+from forum import services
+from forum.models import Reply
+from tests.evidence.factories import EvidencePageFactory
+from tests.forum.factories import ExperimentFactory, registered
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run on-commit work (queued index updates) as soon as the block ends, as in production."""
+
+    def run():
+        return django_capture_on_commit_callbacks(execute=True)
+
+    return run
+
+
+def add_reply(experiment, text, *, user=None):
+    user = user or experiment.author
+    reply = Reply(
+        content_object=experiment,
+        site_id=settings.SITE_ID,
+        user=user,
+        user_name=user.public_name,
+        user_email=user.email,
+        comment=text,
+    )
+    reply.save()
+    return reply
+
+
+@pytest.fixture
+def corpus(committed, evidence_index, topic):
+    """Evidence, experiments in several states and replies, all indexed."""
+    with committed():
+        evidence = EvidencePageFactory(
+            parent=evidence_index,
+            title="DEMO Kitchen Table Plans",
+            standfirst="Writing plans with families at the kitchen table.",
+            topics=[topic],
+        )
+        experiment = registered(
+            title="Kitchen conversations", aim="Try kitchen table planning."
+        )
+        draft = ExperimentFactory(title="Secret kitchen draft")
+        withdrawn = registered(
+            title="Withdrawn kitchen trial", baseline="kitchen baseline"
+        )
+        services.experiment_withdraw(
+            experiment=withdrawn, by=withdrawn.author, reason="Team changed"
+        )
+        reply = add_reply(experiment, "The kitchen table felt less formal to parents.")
+        add_reply(withdrawn, "A kitchen reply on a withdrawn experiment.")
+    return {
+        "evidence": evidence,
+        "experiment": experiment,
+        "draft": draft,
+        "withdrawn": withdrawn,
+        "reply": reply,
+    }
+
+
+def page_text(response) -> str:
+    return " ".join(strip_tags(response.content.decode()).split())
+
+
+def test_search_finds_each_kind_with_counts(client, corpus):
+    response = client.get("/search/", {"q": "kitchen"})
+    assert response.status_code == 200
+    counts = response.context["outcome"].counts
+    assert counts == {"evidence": 1, "experiment": 2, "reply": 1}
+    assert "DEMO Kitchen Table Plans" in page_text(response)
+    assert "<mark>kitchen</mark>" in response.content.decode()
+
+
+def test_drafts_are_never_found(client, corpus):
+    response = client.get("/search/", {"q": "secret", "kind": "experiment"})
+    assert "Secret kitchen draft" not in page_text(response)
+    assert response.context["outcome"].counts["experiment"] == 0
+
+
+def test_withdrawn_experiment_is_found_only_as_its_stub(client, corpus):
+    assert (
+        client.get("/search/", {"q": "baseline", "kind": "experiment"})
+        .context["outcome"]
+        .counts["experiment"]
+        == 0
+    )
+    response = client.get("/search/", {"q": "withdrawn kitchen", "kind": "experiment"})
+    assert "Withdrawn kitchen trial" in page_text(response)
+
+
+def test_replies_of_withdrawn_experiments_are_not_found(client, corpus):
+    response = client.get("/search/", {"q": "withdrawn", "kind": "reply"})
+    assert response.context["outcome"].counts["reply"] == 0
+
+
+def test_hidden_reply_disappears_as_soon_as_the_change_commits(
+    client, corpus, committed
+):
+    reply = corpus["reply"]
+    with committed():
+        reply.is_public = False
+        reply.save()
+    response = client.get("/search/", {"q": "formal", "kind": "reply"})
+    assert response.context["outcome"].counts["reply"] == 0
+
+
+def test_withdrawing_removes_the_plan_and_its_replies(client, corpus, committed):
+    experiment = corpus["experiment"]
+    with committed():
+        services.experiment_withdraw(
+            experiment=experiment, by=experiment.author, reason="Paused"
+        )
+    assert (
+        client.get("/search/", {"q": "formal", "kind": "reply"})
+        .context["outcome"]
+        .counts["reply"]
+        == 0
+    )
+    assert (
+        client.get("/search/", {"q": "planning"})
+        .context["outcome"]
+        .counts["experiment"]
+        == 0
+    )
+
+
+def test_kind_filter_and_topic_filter(client, corpus):
+    response = client.get(
+        "/search/", {"q": "kitchen", "kind": "evidence", "topic": "neglect"}
+    )
+    assert [hit.title for hit in response.context["outcome"].hits] == [
+        "DEMO Kitchen Table Plans"
+    ]
+    response = client.get("/search/", {"q": "kitchen", "topic": "domestic-abuse"})
+    assert response.context["outcome"].counts["evidence"] == 0
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "k" * 2000,
+        '"kitchen table',
+        "AND",
+        "-",
+        "*",
+        "title:",
+        "kitchen OR",
+        "ééé 東京 🙂",
+        "<script>alert(1)</script>",
+        "%",
+        "'; DROP TABLE forum_experiment; --",
+    ],
+)
+def test_odd_queries_never_fail(client, corpus, query):
+    response = client.get("/search/", {"q": query})
+    assert response.status_code == 200
+    assert "<script>alert(1)</script>" not in response.content.decode()
+
+
+def test_very_long_query_is_cut_with_a_message(client, corpus):
+    response = client.get("/search/", {"q": "kitchen " * 300})
+    assert "only its first 200 characters were used" in response.content.decode()
+
+
+def test_unknown_filter_is_reported(client, corpus):
+    response = client.get("/search/", {"q": "kitchen", "decision": "maybe"})
+    assert "so this filter was left out" in response.content.decode()
+
+
+def test_empty_result_says_what_to_do(client, corpus):
+    response = client.get("/search/", {"q": "zebra"})
+    assert "Nothing found for “zebra”" in page_text(response)
+
+
+def test_autocomplete_suggests_titles(client, corpus):
+    body = client.get("/search/autocomplete/", {"q": "kitch"}).json()
+    titles = {item["title"] for item in body["suggestions"]}
+    assert "DEMO Kitchen Table Plans" in titles
+    assert "Secret kitchen draft" not in titles
+    assert client.get("/search/autocomplete/", {"q": "k"}).json() == {"suggestions": []}
+
+
+def test_edited_reply_is_found_by_its_new_words(client, corpus, committed):
+    from forum.replies import reply_edit
+
+    reply = corpus["reply"]
+    with committed():
+        reply_edit(reply=reply, by=reply.user, text="Parents preferred the sofa.")
+    found = client.get("/search/", {"q": "sofa", "kind": "reply"}).context["outcome"]
+    assert found.counts["reply"] == 1
+    gone = client.get("/search/", {"q": "formal", "kind": "reply"}).context["outcome"]
+    assert gone.counts["reply"] == 0
+
+
+def test_amended_plan_text_is_searchable(client, corpus, committed):
+    experiment = corpus["experiment"]
+    with committed():
+        services.experiment_amend(
+            experiment=experiment,
+            by=experiment.author,
+            field="duration",
+            new_text="twelve fortnights",
+            reason="Longer test",
+        )
+    found = client.get("/search/", {"q": "fortnights", "kind": "experiment"})
+    assert found.context["outcome"].counts["experiment"] == 1
