@@ -30,6 +30,8 @@ def highlight(text: str, query: str, *, length: int = SNIPPET_LENGTH) -> SafeStr
     if start:
         start = text.rfind(" ", 0, start) + 1
     snippet = text[start : start + length]
+    if start + length < len(text) and " " in snippet:
+        snippet = snippet.rsplit(" ", 1)[0]
     pieces = []
     position = 0
     for match in pattern.finditer(snippet):

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
 from django.utils import timezone
+from django.utils.html import strip_tags
 
 from modelsearch.backends import get_search_backend
 from modelsearch.utils import parse_query_string
@@ -69,7 +70,15 @@ def _querysets(*, topic=None, age=None, decision="", period=""):
 def _hit(kind: str, obj, query: str) -> Hit:
     if kind == "evidence":
         return Hit(
-            kind, obj.title, obj.url, highlight(obj.standfirst, query), "Evidence", obj
+            kind,
+            obj.title,
+            obj.url,
+            highlight(
+                f"{obj.standfirst} {strip_tags(obj.what_it_is)} {strip_tags(obj.mechanism)}",
+                query,
+            ),
+            "Evidence",
+            obj,
         )
     if kind == "experiment":
         meta = f"Experiment · {obj.get_state_display()}"
