@@ -5,11 +5,12 @@ BIN := $(VENV)/bin
 TEST_SETTINGS := DJANGO_SETTINGS_MODULE=config.settings.test
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test lint format check chromium install install-dev lock bench clean help
+.PHONY: run test lint format check chromium search-conformance install install-dev lock bench clean help
 
 help:
 	@echo "make run     create .venv, install, migrate, load demo content, serve on http://127.0.0.1:8000"
-	@echo "make test    lint, Django checks and the whole test suite (browser tests included)"
+	@echo "make test    lint, Django checks, the search backend conformance suite and the whole"
+	@echo "             test suite (browser tests included)"
 	@echo "make lint    ruff and djhtml checks only"
 	@echo "make format  rewrite code and templates in house style"
 	@echo "make lock    recompile requirements*.txt from requirements*.in"
@@ -33,6 +34,7 @@ run: install
 	@mkdir -p var
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py update_index
 	@echo ""
 	@echo "  Site:  http://127.0.0.1:8000/"
 	@echo "  Admin: http://127.0.0.1:8000/admin/  (log in as admin or editor)"
@@ -63,7 +65,12 @@ chromium:
 			|| echo "Could not install chromium: browser tests will be skipped."; \
 	else echo "No /usr/bin/chromium and no way to install it: browser tests will be skipped."; fi
 
-test: lint check chromium
+# modelsearch's own backend test suite, run against our Whoosh backend.
+search-conformance: install-dev
+	DJANGO_SETTINGS_MODULE=config.settings.search_conformance \
+		$(BIN)/pytest tests/search/conformance -n $(PYTEST_WORKERS) -q
+
+test: lint check chromium search-conformance
 	$(TEST_SETTINGS) $(BIN)/pytest -n $(PYTEST_WORKERS)
 
 lock: install-dev

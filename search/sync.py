@@ -35,10 +35,18 @@ def index_sync(app_label: str, model_name: str, pk: str) -> bool:
     if instance is not None:
         instance = instance.get_indexed_instance()
     for backend in get_search_backends(with_auto_update=True):
-        if instance is not None:
-            backend.add(instance)
-        else:
-            backend.delete(model(pk=pk))
+        try:
+            if instance is not None:
+                backend.add(instance)
+            else:
+                backend.delete(model(pk=pk))
+        except Exception:
+            if not backend.catch_indexing_errors:
+                raise
+            # The row is safe in the database; `manage.py update_index` restores the index.
+            logger.exception(
+                "Could not update the search index for %s %s", model_name, pk
+            )
     return instance is not None
 
 

@@ -56,3 +56,12 @@ def moderator(db):
 def other_practitioner(db):
     """A second practitioner, not the author of anything yet."""
     return UserFactory(username="alex", roles=["practitioner"])
+
+
+@pytest.fixture
+def search_index(db):
+    """Empty search indexes, built afresh so no earlier test's entries linger."""
+    from modelsearch.backends import get_search_backends
+
+    for backend in get_search_backends():
+        backend.reset_indexes()

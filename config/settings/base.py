@@ -9,6 +9,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from django.core.exceptions import ImproperlyConfigured
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
@@ -194,7 +196,24 @@ TASKS = {
 
 WAGTAIL_SITE_NAME = "IUseEvidence"
 WAGTAILADMIN_BASE_URL = os.environ.get("SITE_BASE_URL", "http://127.0.0.1:8000")
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Search: our Whoosh backend on one machine (the default), or modelsearch's database
+# backend ("database": PostgreSQL full-text search when DATABASE_URL is PostgreSQL).
+SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "whoosh")
+SEARCH_INDEX_PATH = Path(
+    os.environ.get("SEARCH_INDEX_PATH", BASE_DIR / "var" / "whoosh")
+)
+if SEARCH_BACKEND == "whoosh":
+    WAGTAILSEARCH_BACKENDS = {
+        "default": {"BACKEND": "search.backends.whoosh", "PATH": SEARCH_INDEX_PATH}
+    }
+elif SEARCH_BACKEND == "database":
+    WAGTAILSEARCH_BACKENDS = {
+        "default": {"BACKEND": "wagtail.search.backends.database"}
+    }
+else:
+    raise ImproperlyConfigured(
+        f"SEARCH_BACKEND must be 'whoosh' or 'database', not {SEARCH_BACKEND!r}."
+    )
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx"]
 WAGTAIL_I18N_ENABLED = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False

@@ -1,5 +1,7 @@
 """The test suite: fast hashing, mail kept in memory, tasks run inline."""
 
+from pathlib import Path
+
 from .base import *  # noqa: F403
 
 DEBUG = False
@@ -21,3 +23,10 @@ DEMO_CONTENT_ALLOWED = True
 # Sign-up and login limits are tested on purpose where they matter; elsewhere
 # many accounts sign up from one test client address.
 ACCOUNT_RATE_LIMITS = False
+
+# Each test process gets its own index folder; tests that search build it first.
+if SEARCH_BACKEND == "whoosh":  # noqa: F405
+    import tempfile
+
+    SEARCH_INDEX_PATH = Path(tempfile.mkdtemp(prefix="iuseevidence-whoosh-"))
+    WAGTAILSEARCH_BACKENDS["default"]["PATH"] = SEARCH_INDEX_PATH  # noqa: F405

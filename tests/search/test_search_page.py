@@ -38,7 +38,7 @@ def add_reply(experiment, text, *, user=None):
 
 
 @pytest.fixture
-def corpus(committed, evidence_index, topic):
+def corpus(search_index, committed, evidence_index, topic):
     """Evidence, experiments in several states and replies, all indexed."""
     with committed():
         evidence = EvidencePageFactory(

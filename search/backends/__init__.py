@@ -1,0 +1,1 @@
+"""Search backends for modelsearch (named in WAGTAILSEARCH_BACKENDS by dotted path)."""

@@ -1,0 +1,72 @@
+"""A modelsearch (and so Wagtail) search backend on Whoosh, kept in local files.
+
+Settings::
+
+    WAGTAILSEARCH_BACKENDS = {
+        "default": {
+            "BACKEND": "search.backends.whoosh",
+            "PATH": BASE_DIR / "var" / "whoosh",  # required
+            "WRITE_TIMEOUT": 10,  # seconds to wait for another writer's lock
+        }
+    }
+
+Build or rebuild the indexes with ``manage.py update_index``; a search on an index
+that was never built raises SearchIndexMissing instead of creating an empty one.
+
+Known limits: an object saved while ``update_index`` runs is written to the
+generation being replaced and is lost until the next save or rebuild; a phrase can
+match across the end of one field and the start of the next.
+"""
+
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+from modelsearch.backends.base import BaseSearchBackend, get_model_root
+
+from .compiler import WhooshAutocompleteQueryCompiler, WhooshSearchQueryCompiler
+from .highlight import highlight, highlight_result
+from .index import WhooshAtomicRebuilder, WhooshIndex
+from .results import WhooshSearchResults
+from .storage import IndexStore, SearchIndexMissing
+
+__all__ = [
+    "SearchBackend",
+    "SearchIndexMissing",
+    "WhooshSearchBackend",
+    "highlight",
+    "highlight_result",
+]
+
+
+class WhooshSearchBackend(BaseSearchBackend):
+    query_compiler_class = WhooshSearchQueryCompiler
+    autocomplete_query_compiler_class = WhooshAutocompleteQueryCompiler
+    results_class = WhooshSearchResults
+    index_class = WhooshIndex
+    rebuilder_class = WhooshAtomicRebuilder
+    # Indexing happens on save; a locked or missing index must not fail the save
+    # (modelsearch logs the error instead).
+    catch_indexing_errors = True
+
+    def __init__(self, params):
+        super().__init__(params)
+        path = params.get("PATH")
+        if not path:
+            raise ImproperlyConfigured(
+                "The Whoosh search backend needs a PATH: the directory for its indexes."
+            )
+        self.path = Path(path)
+        self.store = IndexStore(self.path)
+        self.write_timeout = float(params.get("WRITE_TIMEOUT", 10))
+
+    def get_index_for_model(self, model):
+        # One index per root model: every page type shares wagtailcore.Page's.
+        return self.index_class(self, get_model_root(model))
+
+    def highlight(self, obj, query, **kwargs):
+        """Highlighted snippets of `obj`'s stored text; see highlight_result()."""
+        return highlight_result(self, obj, query, **kwargs)
+
+
+SearchBackend = WhooshSearchBackend
