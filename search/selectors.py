@@ -18,6 +18,8 @@ from .highlight import highlight
 
 logger = logging.getLogger(__name__)
 PER_PAGE = 20
+# Below this many results in all, a spelling suggestion is offered when there is one.
+FEW_RESULTS = 3
 PERIODS = {"month": datetime.timedelta(days=31), "year": datetime.timedelta(days=366)}
 
 
@@ -39,6 +41,7 @@ class SearchOutcome:
     page_obj: object = None
     hits: list = field(default_factory=list)
     failed: bool = False
+    suggestion: str | None = None
 
 
 def _querysets(*, topic=None, age=None, decision="", period=""):
@@ -103,6 +106,18 @@ def _hit(kind: str, obj, query: str) -> Hit:
     )
 
 
+def _spelling_suggestion(backend, query: str) -> str | None:
+    """Only some backends (ours) can suggest; any failure just means no suggestion."""
+    suggest = getattr(backend, "spelling_suggestion", None)
+    if suggest is None or not isinstance(query, str):
+        return None
+    try:
+        return suggest(query, [EvidencePage, Experiment, Reply])
+    except Exception:
+        logger.warning("No spelling suggestion for %r", query, exc_info=True)
+        return None
+
+
 def search_everything(*, q: str, kind: str = "", page=None, **filters) -> SearchOutcome:
     """Counts for every kind, and one page of hits of the chosen (or first non-empty) kind."""
     _, query = parse_query_string(q, operator="and")
@@ -117,6 +132,8 @@ def search_everything(*, q: str, kind: str = "", page=None, **filters) -> Search
         logger.exception("Search failed for %r", q)
         outcome.failed = True
         return outcome
+    if sum(outcome.counts.values()) < FEW_RESULTS:
+        outcome.suggestion = _spelling_suggestion(backend, q)
     if kind not in results:
         kind = next(
             (name for name, count in outcome.counts.items() if count),

@@ -22,6 +22,11 @@ def search(request):
     outcome = search_everything(q=query, page=page, **data) if query else None
     querystring = request.GET.copy()
     querystring.pop("page", None)
+    suggestion_url = None
+    if outcome and outcome.suggestion:
+        suggested = querystring.copy()
+        suggested["q"] = outcome.suggestion
+        suggestion_url = "?" + suggested.urlencode()
     kind_links = []
     if outcome and not outcome.failed:
         for kind, label in KINDS:
@@ -47,6 +52,7 @@ def search(request):
             "kind_links": kind_links,
             "querystring": querystring.urlencode(),
             "truncated": getattr(form, "truncated", False),
+            "suggestion_url": suggestion_url,
         },
     )
 

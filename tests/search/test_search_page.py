@@ -215,3 +215,19 @@ def test_amended_plan_text_is_searchable(client, corpus, committed):
         )
     found = client.get("/search/", {"q": "fortnights", "kind": "experiment"})
     assert found.context["outcome"].counts["experiment"] == 1
+
+
+@pytest.mark.skipif(
+    settings.SEARCH_BACKEND != "whoosh", reason="Spelling suggestions come from Whoosh."
+)
+def test_misspelled_search_suggests_a_correction(client, corpus):
+    response = client.get("/search/", {"q": "kitchn"})
+    assert response.context["outcome"].suggestion == "kitchen"
+    assert "Did you mean" in page_text(response)
+    followed = client.get("/search/", {"q": response.context["outcome"].suggestion})
+    assert followed.context["outcome"].counts["evidence"] == 1
+
+
+def test_a_well_spelled_search_gets_no_suggestion(client, corpus):
+    response = client.get("/search/", {"q": "kitchen"})
+    assert response.context["outcome"].suggestion is None

@@ -28,6 +28,7 @@ from .compiler import WhooshAutocompleteQueryCompiler, WhooshSearchQueryCompiler
 from .highlight import highlight, highlight_result
 from .index import WhooshAtomicRebuilder, WhooshIndex
 from .results import WhooshSearchResults
+from .spelling import suggest
 from .storage import IndexStore, SearchIndexMissing
 
 __all__ = [
@@ -63,6 +64,10 @@ class WhooshSearchBackend(BaseSearchBackend):
     def get_index_for_model(self, model):
         # One index per root model: every page type shares wagtailcore.Page's.
         return self.index_class(self, get_model_root(model))
+
+    def spelling_suggestion(self, query, models):
+        """A corrected query when some words are unknown to these models' indexes."""
+        return suggest(self, query, models)
 
     def highlight(self, obj, query, **kwargs):
         """Highlighted snippets of `obj`'s stored text; see highlight_result()."""

@@ -80,7 +80,10 @@ def text_group(boost):
 
 
 def _text_field(stored=False):
-    return fields.TEXT(analyzer=STEMMING_ANALYZER, stored=stored, phrase=True)
+    # spelling=True keeps the unstemmed words too, for "did you mean" suggestions.
+    return fields.TEXT(
+        analyzer=STEMMING_ANALYZER, stored=stored, phrase=True, spelling=True
+    )
 
 
 def _edge_field():
