@@ -42,6 +42,7 @@ class SearchOutcome:
     hits: list = field(default_factory=list)
     failed: bool = False
     suggestion: str | None = None
+    facets: dict = field(default_factory=dict)
 
 
 def _querysets(*, topic=None, age=None, decision="", period=""):
@@ -106,6 +107,18 @@ def _hit(kind: str, obj, query: str) -> Hit:
     )
 
 
+def _experiment_facets(results) -> dict:
+    """How many matching experiments have each decision and each age band."""
+    try:
+        return {
+            "decision": dict(results.facet("decision")),
+            "age": dict(results.facet("age_band_id")),
+        }
+    except Exception:
+        logger.warning("No facet counts for this search", exc_info=True)
+        return {}
+
+
 def _spelling_suggestion(backend, query: str) -> str | None:
     """Only some backends (ours) can suggest; any failure just means no suggestion."""
     suggest = getattr(backend, "spelling_suggestion", None)
@@ -132,6 +145,8 @@ def search_everything(*, q: str, kind: str = "", page=None, **filters) -> Search
         logger.exception("Search failed for %r", q)
         outcome.failed = True
         return outcome
+    if "experiment" in results:
+        outcome.facets = _experiment_facets(results["experiment"])
     if sum(outcome.counts.values()) < FEW_RESULTS:
         outcome.suggestion = _spelling_suggestion(backend, q)
     if kind not in results:

@@ -1,5 +1,6 @@
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from modelsearch.backends import get_search_backend
@@ -22,6 +23,8 @@ def search(request):
     outcome = search_everything(q=query, page=page, **data) if query else None
     querystring = request.GET.copy()
     querystring.pop("page", None)
+    if outcome and outcome.facets:
+        _label_with_counts(form, outcome.facets)
     suggestion_url = None
     if outcome and outcome.suggestion:
         suggested = querystring.copy()
@@ -54,6 +57,25 @@ def search(request):
             "truncated": getattr(form, "truncated", False),
             "suggestion_url": suggestion_url,
         },
+    )
+
+
+def _label_with_counts(form, facets: dict) -> None:
+    """Show, beside each decision and age band, how many matching experiments have it."""
+    decisions = facets.get("decision", {})
+    field = form.fields["decision"]
+    field.choices = [
+        (value, f"{label} ({decisions.get(value, 0)})" if value else label)
+        for value, label in field.choices
+    ]
+    ages = facets.get("age", {})
+    form.fields["age"].label_from_instance = lambda band: (
+        ngettext(
+            "%(label)s (%(count)s experiment)",
+            "%(label)s (%(count)s experiments)",
+            ages.get(band.pk, 0),
+        )
+        % {"label": band.label, "count": ages.get(band.pk, 0)}
     )
 
 

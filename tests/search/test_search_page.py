@@ -231,3 +231,20 @@ def test_misspelled_search_suggests_a_correction(client, corpus):
 def test_a_well_spelled_search_gets_no_suggestion(client, corpus):
     response = client.get("/search/", {"q": "kitchen"})
     assert response.context["outcome"].suggestion is None
+
+
+def test_filters_show_how_many_experiments_match(client, corpus, committed):
+    from tests.forum.factories import RESULTS
+
+    experiment = corpus["experiment"]
+    with committed():
+        services.experiment_post_results(
+            experiment=experiment,
+            by=experiment.author,
+            data={**RESULTS, "decision": "adopt"},
+        )
+    html = client.get("/search/", {"q": "kitchen"}).content.decode()
+    assert "Adopt (1)" in html
+    assert "Abandon (0)" in html
+    assert "6 to 11 years (2 experiments)" in html  # the withdrawn one matches too
+    assert "0 to 2 years (0 experiments)" in html
