@@ -248,3 +248,12 @@ def test_filters_show_how_many_experiments_match(client, corpus, committed):
     assert "Abandon (0)" in html
     assert "6 to 11 years (2 experiments)" in html  # the withdrawn one matches too
     assert "0 to 2 years (0 experiments)" in html
+
+
+def test_wagtail_admin_search_uses_the_same_backend(client, corpus, editor):
+    from tests.accounts.factories import PASSWORD
+
+    client.login(username=editor.username, password=PASSWORD)
+    response = client.get("/admin/pages/search/", {"q": "kitchen"})
+    assert response.status_code == 200
+    assert "DEMO Kitchen Table Plans" in response.content.decode()
