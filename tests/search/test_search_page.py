@@ -257,3 +257,29 @@ def test_wagtail_admin_search_uses_the_same_backend(client, corpus, editor):
     response = client.get("/admin/pages/search/", {"q": "kitchen"})
     assert response.status_code == 200
     assert "DEMO Kitchen Table Plans" in response.content.decode()
+
+
+@pytest.mark.skipif(
+    settings.SEARCH_BACKEND != "whoosh", reason="About the Whoosh files."
+)
+@pytest.mark.parametrize("damage", ["missing", "corrupt"])
+def test_broken_index_is_reported_and_rebuilt_by_the_command(client, corpus, damage):
+    import shutil
+
+    from django.core.management import call_command
+
+    index_dir = settings.SEARCH_INDEX_PATH
+    if damage == "missing":
+        shutil.rmtree(index_dir)
+    else:
+        for toc in index_dir.rglob("*.toc"):
+            toc.write_bytes(b"not an index")
+    response = client.get("/search/", {"q": "kitchen"})
+    assert response.status_code == 200
+    assert "Search is unavailable for a moment" in response.content.decode()
+    assert client.get("/").status_code == 200
+    assert client.get(corpus["experiment"].get_absolute_url()).status_code == 200
+
+    call_command("update_index", verbosity=0)
+    response = client.get("/search/", {"q": "kitchen"})
+    assert response.context["outcome"].counts["evidence"] == 1
