@@ -35,6 +35,7 @@ run: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py update_index
+	$(BIN)/python manage.py prune_db_task_results --queue-name '*' --min-age-days 1
 	@echo ""
 	@echo "  Site:  http://127.0.0.1:8000/"
 	@echo "  Admin: http://127.0.0.1:8000/admin/  (log in as admin or editor)"
