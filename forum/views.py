@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.forms import ModelForm
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -247,14 +248,13 @@ def _form_action(request, pk, *, form_class, allowed, template, perform, success
     if request.method == "GET" and not allowed(request.user, experiment):
         messages.error(request, _("That is not possible for this experiment now."))
         return redirect(experiment.get_absolute_url())
-    form = form_class(
-        request.POST or None,
-        **(
-            {"instance": Experiment.objects.get(pk=pk)}
-            if form_class is ResultsForm
-            else {}
-        ),
+    # A model form works on its own copy, so a rejected post leaves `experiment` as read.
+    extra = (
+        {"instance": Experiment.objects.get(pk=pk)}
+        if issubclass(form_class, ModelForm)
+        else {}
     )
+    form = form_class(request.POST or None, **extra)
     if request.method == "POST" and form.is_valid():
         try:
             perform(experiment, form)
