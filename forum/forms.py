@@ -6,6 +6,7 @@ from evidence.models import EvidencePage, PracticeHypothesis, Topic, TopicCatego
 from .choices import Decision, OutcomeAgainstPrediction, State
 from .models import Experiment
 from .plan import AMENDABLE_FIELD_NAMES, PLAN_FIELD_NAMES
+from .rules import RESULT_FIELDS
 
 TEXTAREA = {"rows": 4}
 
@@ -149,17 +150,7 @@ class AmendmentForm(forms.Form):
 class ResultsForm(forms.ModelForm):
     class Meta:
         model = Experiment
-        fields = [
-            "actual_practice",
-            "deviations",
-            "outcome_against_prediction",
-            "what_happened",
-            "family_voice",
-            "reflection",
-            "decision",
-            "next_step",
-            "advice",
-        ]
+        fields = RESULT_FIELDS
         widgets = {
             name: forms.Textarea(attrs=TEXTAREA)
             for name in (

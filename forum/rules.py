@@ -33,6 +33,18 @@ REQUIRED_PLAN_CHOICES = (
     "planned_end_date",
 )
 REQUIRED_TICKS = ("manager_aware", "within_statutory_duties", "anonymisation_attested")
+# Part B, in the order the form and the page show them.
+RESULT_FIELDS = (
+    "actual_practice",
+    "deviations",
+    "outcome_against_prediction",
+    "what_happened",
+    "family_voice",
+    "reflection",
+    "decision",
+    "next_step",
+    "advice",
+)
 REQUIRED_RESULTS = (
     "actual_practice",
     "outcome_against_prediction",

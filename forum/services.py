@@ -22,20 +22,9 @@ from .plan import (
     plan_as_dict,
     plan_hash,
 )
-from .rules import plan_problems, results_problems
+from .rules import RESULT_FIELDS, plan_problems, results_problems
 
 REDACTED = "[Removed by a moderator]"
-RESULT_FIELDS = (
-    "actual_practice",
-    "deviations",
-    "outcome_against_prediction",
-    "what_happened",
-    "family_voice",
-    "reflection",
-    "decision",
-    "next_step",
-    "advice",
-)
 COPIED_ON_BUILD = tuple(
     name
     for name in PLAN_FIELD_NAMES
