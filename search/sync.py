@@ -9,6 +9,8 @@ makes it the index's only writer.
 """
 
 import logging
+import threading
+from contextlib import contextmanager
 
 from django_tasks import task
 
@@ -25,6 +27,18 @@ from modelsearch.signal_handlers import (
 
 logger = logging.getLogger(__name__)
 SEARCH_QUEUE = "search"
+_paused = threading.local()
+
+
+@contextmanager
+def index_updates_paused():
+    """Queue no index updates inside the block (a bulk load followed by update_index)."""
+    previous = getattr(_paused, "active", False)
+    _paused.active = True
+    try:
+        yield
+    finally:
+        _paused.active = previous
 
 
 @task(queue_name=SEARCH_QUEUE)
@@ -51,6 +65,8 @@ def index_sync(app_label: str, model_name: str, pk: str) -> bool:
 
 
 def _sync_later(label: str, name: str, pk) -> None:
+    if getattr(_paused, "active", False):
+        return
     transaction.on_commit(lambda: index_sync.enqueue(label, name, str(pk)))
 
 

@@ -58,4 +58,5 @@ def page(browser):
 def demo_site(live_server, transactional_db):
     """The live server's address, with the demo content loaded."""
     call_command("seed_demo", stdout=StringIO())
+    call_command("update_index", stdout=StringIO())
     return live_server.url

@@ -77,6 +77,8 @@ def test_filters_work_without_javascript(browser, demo_site):
         "/accounts/login/",
         "/accounts/signup/",
         "/experiments/",
+        "/search/?q=family+time",
+        "/search/?q=famly",
         "concluded experiment",
         "withdrawn experiment",
     ],
@@ -118,3 +120,14 @@ def test_evidence_page_reads_on_a_phone(browser, demo_site):
     assert overflow <= 0
     assert serious_violations(tab) == []
     context.close()
+
+
+def test_search_from_the_home_page(page, demo_site):
+    page.goto(demo_site + "/")
+    page.get_by_label("Search evidence, experiments and discussions").fill(
+        "family time"
+    )
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_url("**/search/?q=family+time*")
+    assert page.locator(".search-result").count() > 0
+    assert page.locator(".search-result mark").count() > 0

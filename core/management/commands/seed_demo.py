@@ -5,6 +5,7 @@ from django.db import transaction
 from accounts.demo import DEMO_PASSWORD, demo_usernames, users_seed
 from evidence.demo import evidence_seed
 from forum.demo import experiments_seed, replies_seed
+from search.sync import index_updates_paused
 
 
 class Command(BaseCommand):
@@ -27,11 +28,16 @@ class Command(BaseCommand):
             ("replies", replies_seed),
         ]
         # One transaction: all of the demo or none of it (and far fewer SQLite syncs).
-        with transaction.atomic():
+        # The search index is rebuilt once afterwards rather than per object.
+        total = 0
+        with index_updates_paused(), transaction.atomic():
             for label, seed in steps:
                 created = seed()
+                total += len(created)
                 self.stdout.write(f"  {label}: {len(created)} created")
         self.stdout.write(self.style.SUCCESS("Demo content is ready."))
+        if total:
+            self.stdout.write("Run `manage.py update_index` to make it searchable.")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, description in demo_usernames():
             self.stdout.write(f"  {username:<14} {description}")

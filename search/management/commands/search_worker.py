@@ -1,0 +1,30 @@
+"""The search queue's one worker: `db_worker` on the "search" queue, after a clean-up.
+
+django-tasks-db never re-runs a task whose worker died: it stays RUNNING. The search
+queue has exactly one worker, so at start-up any RUNNING search task belongs to a dead
+one and is put back to READY; re-running it is safe because `index_sync` re-reads the
+row and writes its current state.
+"""
+
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.management.commands.db_worker import (
+    Command as DatabaseWorkerCommand,
+)
+from django_tasks_db.models import DBTaskResult
+
+from search.sync import SEARCH_QUEUE
+
+
+class Command(DatabaseWorkerCommand):
+    help = "Run the search queue's only worker (the search index's only writer)."
+
+    def handle(self, *args, **options):
+        requeued = DBTaskResult.objects.filter(
+            queue_name=SEARCH_QUEUE, status=TaskResultStatus.RUNNING
+        ).update(status=TaskResultStatus.READY)
+        if requeued:
+            self.stderr.write(
+                f"Put {requeued} search task(s) left running by a stopped worker back in the queue."
+            )
+        options["queue_name"] = SEARCH_QUEUE
+        super().handle(*args, **options)

@@ -1,0 +1,18 @@
+"""Settings for the processes that test_index_worker.py starts (never for pytest itself).
+
+Development settings with the database task backend, so saves queue `index_sync` in
+the database and a real `db_worker` runs it. The database and the index folder come
+from DATABASE_URL and SEARCH_INDEX_PATH, which the test points at a temporary folder.
+"""
+
+from config.settings.dev import *  # noqa: F403
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "search"],
+    }
+}
+LOGGING["root"]["level"] = "WARNING"  # noqa: F405
