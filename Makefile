@@ -14,6 +14,7 @@ help:
 	@echo "make lint    ruff and djhtml checks only"
 	@echo "make format  rewrite code and templates in house style"
 	@echo "make lock    recompile requirements*.txt from requirements*.in"
+	@echo "make bench   search benchmark (quick; BENCH_ARGS for the full run)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -79,6 +80,11 @@ lock: install-dev
 		--no-emit-index-url --no-emit-find-links -o requirements.txt requirements.in
 	$(BIN)/pip-compile --quiet --strip-extras --no-header --annotation-style=line \
 		--no-emit-index-url --no-emit-find-links -o requirements-dev.txt requirements-dev.in
+
+# Figures, not tests: see bench/README.md. BENCH_ARGS="--docs 10000 --docs 50000" for the full run.
+BENCH_ARGS ?= --quick
+bench: install-dev
+	$(BIN)/python bench/search_bench.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var
