@@ -76,6 +76,8 @@ def summary(times):
         "mean_ms": sum(wall) / len(wall) if wall else None,
         "max_ms": max(wall) if wall else None,
     }
+    if "timed_out" in times:
+        out["timed_out"] = sum(times["timed_out"])
     if times.get("cpu"):
         # CPU time of this process: what the work costs without the waiting a
         # busy, shared machine adds to the wall time.
@@ -156,6 +158,13 @@ def parse_args(argv):
         type=float,
         default=120.0,
         help="seconds of database-backend searching per size before stopping early",
+    )
+    parser.add_argument(
+        "--db-timeout",
+        type=float,
+        default=120.0,
+        help="stop one database-backend query after this many seconds; it then "
+        "counts as this long (a lower bound; default 120)",
     )
     parser.add_argument(
         "--pass-budget",
@@ -675,28 +684,65 @@ def search_whoosh_backend(backend, queries, warmups):
     return out
 
 
-def search_database(backend, queries, warmups, budget):
+def search_database(backend, queries, warmups, budget, timeout):
+    """End to end through the database backend; a query is stopped after `timeout` s.
+
+    SQLite's own interrupt stops a query that runs too long; it is then counted at
+    `timeout` and flagged, so its figure is a lower bound.
+    """
+    import threading
+
+    from django.db import OperationalError, connection
+
     from modelsearch.utils import parse_query_string
 
     from forum.models import Experiment
 
+    timed_out = []
+
     def run(text):
         query = parse_query_string(text, operator="and")[1]
-        return list(backend.search(query, Experiment.objects.public())[:20])
+        connection.ensure_connection()
+        timer = threading.Timer(timeout, connection.connection.interrupt)
+        timer.start()
+        try:
+            list(backend.search(query, Experiment.objects.public())[:20])
+            timed_out.append(False)
+        except OperationalError as error:
+            if "interrupt" not in str(error):
+                raise
+            timed_out.append(True)
+        finally:
+            timer.cancel()
 
-    timed_pass(warmups[:2], run)
-    return timed_pass(queries, run, budget=budget, minimum=3)
+    timed_pass(warmups[:1], run)
+    timed_out.clear()
+    times = timed_pass(queries, run, budget=budget, minimum=3)
+    times["timed_out"] = timed_out
+    return times
 
 
 # One size
 
 
-def bench_size(args, size, workdir, whoosh_backend, database_backend, queries):
+def bench_size(args, result, workdir, whoosh_backend, database_backend, queries, save):
+    """Fill `result` for its size, calling `save()` after each phase."""
     from forum.models import Experiment
     from search.backends.whoosh.mapping import root_schema
 
+    size = result["docs"]
     warmups = make_queries(WARMUP_QUERIES, seed=args.seed + 7)
-    result = {"docs": size}
+    result["latency"], result["latency_raw_ms"] = {}, {}
+
+    def record(timings):
+        for name, values in timings.items():
+            result["latency_raw_ms"][name] = values
+            result["latency"][name] = entry = summary(values)
+            log(
+                f"{size}: {name}: p50 {entry['p50_ms']:.2f} ms, "
+                f"p95 {entry['p95_ms']:.2f} ms (n={entry['n']})"
+            )
+        save()
 
     log(f"{size}: indexing with the Whoosh backend (rebuild path)")
     result["index_whoosh"] = whoosh_index = index_whoosh(
@@ -704,13 +750,15 @@ def bench_size(args, size, workdir, whoosh_backend, database_backend, queries):
     )
     log(
         f"{size}: {whoosh_index['docs_per_s']:.0f} docs/s, "
-        f"{whoosh_index['size_mb']:.1f} MB"
+        f"{whoosh_index['size_mb']:.1f} MB, phases {whoosh_index['phases_s']}"
     )
+    save()
     if not args.no_whatif and size <= args.whatif_up_to:
         log(f"{size}: tuned-writer experiment (not the backend's path)")
         result["index_whoosh_tuned_experiment"] = index_whoosh_tuned(
             args.chunk_size, args.procs, workdir
         )
+        save()
 
     log(f"{size}: raw Whoosh queries")
     columns = root_schema(Experiment)[1]
@@ -725,31 +773,32 @@ def bench_size(args, size, workdir, whoosh_backend, database_backend, queries):
         "max": max(matches),
         "zero_hit_queries": sum(1 for m in matches if m == 0),
     }
+    record(raw)
     log(f"{size}: end-to-end through the Whoosh backend")
-    times = {**raw, **search_whoosh_backend(whoosh_backend, queries, warmups)}
+    record(search_whoosh_backend(whoosh_backend, queries, warmups))
 
     if database_backend is not None:
         log(f"{size}: indexing with modelsearch's database backend")
         result["index_database"] = index_database(database_backend, args.chunk_size)
         log(f"{size}: {result['index_database']['docs_per_s']:.0f} docs/s")
+        save()
         cap = len(queries) if size <= args.db_all_up_to else args.db_queries
         log(f"{size}: end-to-end through the database backend (up to {cap} queries)")
         db_times = search_database(
-            database_backend, queries[:cap], warmups, args.db_budget
+            database_backend, queries[:cap], warmups, args.db_budget, args.db_timeout
         )
-        times["e2e_database"] = db_times
         n = len(db_times["wall"])
-        subset = times["e2e"]["wall"][:n]
+        subset = result["latency_raw_ms"]["e2e"]["wall"][:n]
         db_p50 = percentile(db_times["wall"], 50)
         result["database_vs_whoosh"] = {
             "queries": n,
             "whoosh_e2e_p50_ms_same_queries": percentile(subset, 50),
             "database_e2e_p50_ms": db_p50,
             "ratio_of_medians": db_p50 / percentile(subset, 50),
+            "queries_stopped_at_timeout": sum(db_times["timed_out"]),
+            "timeout_s": args.db_timeout,
         }
-
-    result["latency"] = {name: summary(values) for name, values in times.items()}
-    result["latency_raw_ms"] = times
+        record({"e2e_database": db_times})
     return result
 
 
@@ -827,8 +876,7 @@ def fmt(value, digits=1):
 def render(report):
     meta = report["meta"]
     sizes = report["sizes"]
-    width = 22
-    lines = []
+    lines = []  # strings, or (label, cells) rows aligned at the end
     add = lines.append
     add("")
     add(
@@ -855,11 +903,10 @@ def render(report):
         f"limit 20; one run, times are p50 / p95 in ms"
     )
     add("")
-    header = "".ljust(52) + "".join(f"{s['docs']:,} docs".rjust(width) for s in sizes)
-    add(header)
+    add(("", [f"{s['docs']:,} docs" for s in sizes]))
 
     def row(label, cell):
-        add(label.ljust(52) + "".join(cell(s).rjust(width) for s in sizes))
+        add((label, [cell(s) for s in sizes]))
 
     def lat(name):
         def cell(s):
@@ -867,6 +914,8 @@ def render(report):
             if not entry or not entry["n"]:
                 return "-"
             text = f"{fmt(entry['p50_ms'], 2)} / {fmt(entry['p95_ms'], 2)}"
+            if entry.get("timed_out"):
+                return f">= {text} (n={entry['n']}, {entry['timed_out']} stopped)"
             return text if entry["n"] == meta["queries"] else f"{text} (n={entry['n']})"
 
         return cell
@@ -934,7 +983,8 @@ def render(report):
         row(
             "    database / Whoosh, ratio of medians",
             lambda s: (
-                f"{s['database_vs_whoosh']['ratio_of_medians']:.1f}x "
+                ("> " if s["database_vs_whoosh"]["queries_stopped_at_timeout"] else "")
+                + f"{s['database_vs_whoosh']['ratio_of_medians']:,.1f}x "
                 f"(n={s['database_vs_whoosh']['queries']})"
                 if "database_vs_whoosh" in s
                 else "-"
@@ -957,7 +1007,15 @@ def render(report):
         )
     add("")
     add(f"Total wall time {report['wall_seconds']:.0f} s")
-    return "\n".join(lines)
+    rows = [line for line in lines if isinstance(line, tuple)]
+    label_width = max(len(label) for label, _ in rows) + 2
+    width = max(len(cell) for _, cells in rows for cell in cells) + 3
+    return "\n".join(
+        line
+        if isinstance(line, str)
+        else line[0].ljust(label_width) + "".join(c.rjust(width) for c in line[1])
+        for line in lines
+    )
 
 
 def write_json(report, path):
@@ -1005,18 +1063,32 @@ def run(args, workdir):
     generator = CorpusGenerator(seed=args.seed)
     queries = make_queries(args.queries, seed=args.seed)
     report["meta"]["example_queries"] = queries[:10]
+    partial = args.out.with_name(args.out.name + ".partial.tmp")
+
+    def save():
+        # Everything so far, in case the run is interrupted (bench/results/*.tmp
+        # is ignored by git).
+        write_json(report, partial)
+
     total_words = 0
     for size in args.docs:
         log(f"{size}: generating and inserting documents")
         seconds, words = grow_corpus(generator, size, author)
         total_words += words
-        entry = bench_size(
-            args, size, workdir, whoosh_backend, database_backend, queries
-        )
-        entry["corpus_insert_s"] = seconds
-        entry["mean_words_per_doc"] = total_words / size
+        entry = {
+            "docs": size,
+            "corpus_insert_s": seconds,
+            "mean_words_per_doc": total_words / size,
+            "complete": False,
+        }
         report["sizes"].append(entry)
+        bench_size(
+            args, entry, workdir, whoosh_backend, database_backend, queries, save
+        )
+        entry["complete"] = True
+        save()
     report["targets"] = check_targets(report["sizes"][-1])
+    partial.unlink(missing_ok=True)
     return report
 
 
