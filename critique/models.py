@@ -380,6 +380,9 @@ class HelpfulMark(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.user} found critique {self.critique_id} helpful"
+
 
 class CritiqueRequest(models.Model):
     """An author asking a named colleague to critique their experiment."""

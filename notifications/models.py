@@ -94,3 +94,6 @@ class EmailOptOut(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "kind"], name="email_opt_out_once"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user} has no e-mail for {self.kind}"
