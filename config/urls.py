@@ -13,6 +13,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("people/", include("accounts.urls")),
     path("experiments/", include("forum.urls")),
+    path("critiques/", include("critique.urls")),
+    path("notifications/", include("notifications.urls")),
     path("search/", include("search.urls")),
     # django-comments-xtd's posting view only; its stock URL list would also mount an
     # unguarded REST API and pickled mute links.

@@ -12,6 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from critique import permissions as critique_permissions
+from critique import selectors as critique_selectors
+from critique.presenters import profile_chart
 from evidence.models import EvidencePage, PracticeHypothesis, Topic
 
 from . import permissions, presenters, replies, selectors, services
@@ -94,6 +97,17 @@ def experiment_detail(request, pk: int, slug: str | None = None):
         "replications": selectors.experiment_replications(experiment),
     }
     if not experiment.is_draft and not experiment.is_withdrawn:
+        section = critique_selectors.critique_section(
+            experiment=experiment, viewer=request.user
+        )
+        context.update(
+            critiques=section,
+            critique_chart=profile_chart(section.profile),
+            can_critique=critique_permissions.can_critique(request.user, experiment),
+            can_request_critique=critique_permissions.can_request(
+                request.user, experiment
+            ),
+        )
         context.update(
             thread=replies.replies_page(
                 experiment=experiment, page_number=request.GET.get("page")

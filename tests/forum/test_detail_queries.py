@@ -11,8 +11,8 @@ from tests.forum.factories import concluded
 
 pytestmark = pytest.mark.django_db
 
-DETAIL_QUERIES_ANONYMOUS = 9
-DETAIL_QUERIES_SIGNED_IN = 14
+DETAIL_QUERIES_ANONYMOUS = 13
+DETAIL_QUERIES_SIGNED_IN = 21
 
 
 def add_replies(experiment, count: int) -> None:

@@ -1,0 +1,113 @@
+"""Critique pages through the test client: writing, answering, finding and refusing."""
+
+import pytest
+
+from django.urls import reverse
+
+from critique.models import Critique, CritiquePoint
+from critique.rubric import current_version
+from tests.accounts.factories import PASSWORD, UserFactory
+from tests.critique.factories import submitted_critique
+from tests.forum.factories import ExperimentFactory, registered
+
+pytestmark = pytest.mark.django_db
+
+
+def form_data(version=None, *, action="submit", score="3", **extra) -> dict:
+    version = version or current_version()
+    data = {
+        "rubric_version": version.pk,
+        "strengths": "The baseline was recorded before starting.",
+        "main_concerns": "Only one rater.\n\nShort follow-up period.",
+        "questions": "How were moved sessions counted?",
+        "certainty": "low",
+        "recommendation": "adapt",
+        "expertise": "practitioner",
+        "action": action,
+    }
+    for criterion in version.criteria.all():
+        data[f"score_{criterion.pk}"] = score
+        data[f"comment_{criterion.pk}"] = ""
+    data.update(extra)
+    return data
+
+
+def signed_in(client, user):
+    client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+def test_write_and_submit_a_critique(client, other_practitioner):
+    experiment = registered()
+    signed_in(client, other_practitioner)
+    url = reverse("critique:critique_new", args=[experiment.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "C1 Clear question and hypothesis" in page.content.decode()
+    response = client.post(url, form_data(), follow=True)
+    critique = Critique.objects.get()
+    assert critique.state == "submitted"
+    assert [p.text for p in critique.points.filter(kind="concern")] == [
+        "Only one rater.",
+        "Short follow-up period.",
+    ]
+    body = response.content.decode()
+    assert "Your critique is published" in body
+    assert "Critique profile" in body
+    assert "How critics scored each criterion" in body
+
+
+def test_incomplete_submission_keeps_the_draft(client, other_practitioner):
+    experiment = registered()
+    signed_in(client, other_practitioner)
+    data = form_data(certainty="")
+    response = client.post(
+        reverse("critique:critique_new", args=[experiment.pk]), data, follow=True
+    )
+    critique = Critique.objects.get()
+    assert critique.state == "draft"
+    assert critique.strengths == data["strengths"]
+    assert "Choose your overall certainty." in response.content.decode()
+
+
+def test_author_answers_point_by_point(client, other_practitioner):
+    experiment = registered()
+    critique = submitted_critique(experiment, other_practitioner)
+    signed_in(client, experiment.author)
+    url = reverse("critique:critique_respond", args=[critique.pk])
+    assert client.get(url).status_code == 200
+    data = {}
+    for point in critique.points.all():
+        data[f"status_{point.pk}"] = "addressed"
+        data[f"reply_{point.pk}"] = f"Answer to {point.position}"
+    response = client.post(url, data, follow=True)
+    assert "the reviewer has been told" in response.content.decode()
+    assert set(CritiquePoint.objects.values_list("status", flat=True)) == {"addressed"}
+
+
+def test_queue_and_mine_pages(client, other_practitioner):
+    experiment = registered()
+    signed_in(client, other_practitioner)
+    queue = client.get(reverse("critique:queue"))
+    assert experiment.title in queue.content.decode()
+    mine = client.get(reverse("critique:mine"))
+    assert mine.status_code == 200
+    assert client.get(reverse("critique:queue") + "?topic=nope").status_code == 200
+
+
+def test_draft_experiment_cannot_be_critiqued(client, other_practitioner):
+    experiment = ExperimentFactory()
+    signed_in(client, other_practitioner)
+    response = client.get(reverse("critique:critique_new", args=[experiment.pk]))
+    assert response.status_code == 404
+    assert not Critique.objects.exists()
+
+
+def test_other_users_cannot_answer(client):
+    experiment = registered()
+    critique = submitted_critique(experiment)
+    signed_in(client, UserFactory())
+    response = client.post(
+        reverse("critique:critique_respond", args=[critique.pk]), {}, follow=True
+    )
+    assert "Only the experiment&#x27;s author" in response.content.decode()
