@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
+from modelsearch import index
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import DraftStateMixin, Orderable, RevisionMixin
 
@@ -169,7 +170,7 @@ class CritiqueQuerySet(models.QuerySet):
         return self.filter(state=CritiqueState.SUBMITTED)
 
 
-class Critique(models.Model):
+class Critique(index.Indexed, models.Model):
     experiment = models.ForeignKey(
         "forum.Experiment", on_delete=models.PROTECT, related_name="critiques"
     )
@@ -219,6 +220,13 @@ class Critique(models.Model):
 
     objects = CritiqueQuerySet.as_manager()
 
+    search_fields = [
+        index.SearchField("search_text"),
+        index.FilterField("state"),
+        index.FilterField("submitted_at"),
+        index.FilterField("experiment_id"),
+    ]
+
     class Meta:
         ordering = ["submitted_at", "pk"]
         constraints = [
@@ -265,6 +273,38 @@ class Critique(models.Model):
 
     def get_absolute_url(self) -> str:
         return self.experiment.get_absolute_url() + f"#critique-{self.pk}"
+
+    @classmethod
+    def get_indexed_objects(cls):
+        """Submitted critiques of experiments that are themselves public and not withdrawn."""
+        from django.apps import apps
+
+        open_experiments = (
+            apps.get_model("forum", "Experiment")
+            .objects.filter(state__in=("registered", "concluded"))
+            .values("pk")
+        )
+        return (
+            cls.objects.filter(
+                state=CritiqueState.SUBMITTED,
+                experiment_id__in=models.Subquery(open_experiments),
+            )
+            .select_related("experiment", "reviewer")
+            .prefetch_related("points", "scores")
+        )
+
+    def search_text(self) -> str:
+        if self.state != CritiqueState.SUBMITTED:
+            return ""
+        parts = [
+            self.strengths,
+            self.other_explanations,
+            self.suggestions,
+            self.missed_evidence,
+        ]
+        parts += [point.text for point in self.points.all()]
+        parts += [score.comment for score in self.scores.all()]
+        return "\n".join(part for part in parts if part)
 
     @property
     def anchor(self) -> str:

@@ -294,12 +294,24 @@ class Experiment(index.Indexed, models.Model):
         return cls.objects.public().prefetch_related("topics", "amendments")
 
     def search_dependents(self):
-        """Replies are findable only while their experiment is; re-index them with it."""
-        return Reply, Reply.objects.filter(
+        """Replies and critiques are findable only while their experiment is."""
+        from django.apps import apps
+
+        critique_model = apps.get_model("critique", "Critique")
+        replies = Reply.objects.filter(
             content_type__app_label="forum",
             content_type__model="experiment",
             object_pk=str(self.pk),
-        ).values_list("pk", flat=True)
+        )
+        return [
+            (Reply, replies.values_list("pk", flat=True)),
+            (
+                critique_model,
+                critique_model.objects.filter(experiment=self).values_list(
+                    "pk", flat=True
+                ),
+            ),
+        ]
 
     def search_text(self) -> str:
         """What search matches besides the title; a withdrawn experiment keeps only its stub."""

@@ -9,6 +9,7 @@ MAX_QUERY_LENGTH = 200
 KINDS = [
     ("evidence", _("Evidence")),
     ("experiment", _("Experiments")),
+    ("critique", _("Critiques")),
     ("reply", _("Replies")),
 ]
 PERIODS = [("", _("Any time")), ("month", _("Past month")), ("year", _("Past year"))]

@@ -11,6 +11,7 @@ from django.utils.html import strip_tags
 from modelsearch.backends import get_search_backend
 from modelsearch.utils import parse_query_string
 
+from critique.models import Critique
 from evidence.models import EvidencePage
 from forum.models import Experiment, Reply
 
@@ -50,6 +51,7 @@ def _querysets(*, topic=None, age=None, decision="", period=""):
     evidence = EvidencePage.objects.live().public()
     experiments = Experiment.objects.public()
     replies = Reply.get_indexed_objects()
+    critiques = Critique.get_indexed_objects()
     if topic is not None:
         evidence = evidence.filter(topics__slug=topic.slug)
         experiments = experiments.filter(topics__slug=topic.slug)
@@ -62,12 +64,19 @@ def _querysets(*, topic=None, age=None, decision="", period=""):
         evidence = evidence.filter(last_published_at__gte=since)
         experiments = experiments.filter(registered_at__gte=since)
         replies = replies.filter(submit_date__gte=since)
-    querysets = {"evidence": evidence, "experiment": experiments, "reply": replies}
+        critiques = critiques.filter(submitted_at__gte=since)
+    querysets = {
+        "evidence": evidence,
+        "experiment": experiments,
+        "critique": critiques,
+        "reply": replies,
+    }
     # Filters that do not apply to a kind leave that kind out rather than ignore the filter.
     if decision:
         querysets = {"experiment": experiments}
     elif topic is not None or age is not None:
         querysets.pop("reply")
+        querysets.pop("critique")
     return querysets
 
 
@@ -94,6 +103,16 @@ def _hit(kind: str, obj, query: str) -> Hit:
             obj.get_absolute_url(),
             highlight(obj.search_text(), query),
             meta,
+            obj,
+        )
+    if kind == "critique":
+        return Hit(
+            kind,
+            f"Critique of “{obj.experiment.title}”",
+            obj.get_absolute_url(),
+            highlight(obj.search_text(), query),
+            f"Critique by {obj.reviewer.public_name} · "
+            f"{obj.get_recommendation_display()}",
             obj,
         )
     experiment_title = getattr(obj.content_object, "title", "")
@@ -125,7 +144,7 @@ def _spelling_suggestion(backend, query: str) -> str | None:
     if suggest is None or not isinstance(query, str):
         return None
     try:
-        return suggest(query, [EvidencePage, Experiment, Reply])
+        return suggest(query, [EvidencePage, Experiment, Critique, Reply])
     except Exception:
         logger.warning("No spelling suggestion for %r", query, exc_info=True)
         return None

@@ -80,12 +80,13 @@ def _on_save(sender, instance, raw=False, **kwargs):
     if raw:
         return
     index_sync_later(instance)
-    # Objects whose visibility follows this one (an experiment's replies) are re-read too.
+    # Objects whose visibility follows this one (an experiment's replies and critiques)
+    # are re-read too: `search_dependents()` gives (model, primary keys) pairs.
     dependents = getattr(instance, "search_dependents", None)
     if dependents is not None:
-        model, pks = dependents()
-        for pk in pks:
-            _sync_later(model._meta.app_label, model._meta.model_name, pk)
+        for model, pks in dependents():
+            for pk in pks:
+                _sync_later(model._meta.app_label, model._meta.model_name, pk)
 
 
 def _on_delete(sender, instance, **kwargs):

@@ -76,7 +76,7 @@ def test_search_finds_each_kind_with_counts(client, corpus):
     response = client.get("/search/", {"q": "kitchen"})
     assert response.status_code == 200
     counts = response.context["outcome"].counts
-    assert counts == {"evidence": 1, "experiment": 2, "reply": 1}
+    assert counts == {"evidence": 1, "experiment": 2, "critique": 0, "reply": 1}
     assert "DEMO Kitchen Table Plans" in page_text(response)
     assert "<mark>kitchen</mark>" in response.content.decode()
 
