@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "critique",
     "moderation",
     "notifications",
+    "safeguarding",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
