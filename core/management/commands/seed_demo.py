@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.demo import DEMO_PASSWORD, demo_usernames, users_seed
+from critique.demo import critiques_seed
 from evidence.demo import evidence_seed
 from forum.demo import experiments_seed, replies_seed
 from search.sync import index_updates_paused
@@ -11,7 +12,7 @@ from search.sync import index_updates_paused
 class Command(BaseCommand):
     help = (
         "Load the clearly fictional demo content (users for every role, DEMO evidence, "
-        "practice experiments in every state and their discussions). "
+        "practice experiments in every state, their discussions and critiques). "
         "Safe to run again: what already exists is left as it is."
     )
 
@@ -26,6 +27,7 @@ class Command(BaseCommand):
             ("evidence pages", evidence_seed),
             ("experiments", experiments_seed),
             ("replies", replies_seed),
+            ("critiques", critiques_seed),
         ]
         # One transaction: all of the demo or none of it (and far fewer SQLite syncs).
         # The search index is rebuilt once afterwards rather than per object.
