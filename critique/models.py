@@ -254,6 +254,7 @@ class Critique(index.Indexed, models.Model):
                 condition=Q(state=CritiqueState.DRAFT)
                 | (
                     Q(submitted_at__isnull=False)
+                    & ~Q(strengths="")
                     & ~Q(certainty="")
                     & ~Q(recommendation="")
                     & ~Q(expertise="")
@@ -389,6 +390,7 @@ class CritiquePoint(models.Model):
             models.CheckConstraint(
                 condition=Q(kind__in=PointKind.values), name="point_kind_known"
             ),
+            models.CheckConstraint(condition=~Q(text=""), name="point_has_text"),
             models.CheckConstraint(
                 condition=(Q(status="") & Q(responded_at__isnull=True))
                 | (Q(status__in=PointStatus.values) & Q(responded_at__isnull=False)),
@@ -458,6 +460,10 @@ class CritiqueRequest(models.Model):
             models.CheckConstraint(
                 condition=~Q(reviewer=models.F("requested_by")),
                 name="critique_request_not_self",
+            ),
+            models.CheckConstraint(
+                condition=Q(state=RequestState.OPEN) | Q(closed_at__isnull=False),
+                name="critique_request_closed_has_time",
             ),
         ]
 

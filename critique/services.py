@@ -15,7 +15,15 @@ from notifications.models import Kind
 from notifications.services import notify
 
 from . import permissions
-from .choices import CritiqueState, PointKind, PointStatus, Recommendation, RequestState
+from .choices import (
+    Certainty,
+    CritiqueState,
+    Expertise,
+    PointKind,
+    PointStatus,
+    Recommendation,
+    RequestState,
+)
 from .models import (
     CriterionScore,
     Critique,
@@ -35,11 +43,21 @@ TEXT_FIELDS = (
     "conflict_statement",
 )
 CHOICE_FIELDS = ("certainty", "recommendation", "expertise", "same_team")
+CHOICES = {
+    "certainty": Certainty,
+    "recommendation": Recommendation,
+    "expertise": Expertise,
+}
 
 
 def _refuse_unless(allowed: bool, message: str) -> None:
     if not allowed:
         raise ActionRefused(message)
+
+
+def _experiment_locked(experiment: Experiment) -> Experiment:
+    """The experiment as it is now, locked so it cannot be withdrawn meanwhile."""
+    return Experiment.objects.select_for_update().get(pk=experiment.pk)
 
 
 def _locked(critique: Critique) -> Critique:
@@ -53,6 +71,7 @@ def _locked(critique: Critique) -> Critique:
 @transaction.atomic
 def critique_start(*, experiment: Experiment, by) -> Critique:
     """The reviewer's critique of `experiment`: their existing one, or a new draft."""
+    experiment = _experiment_locked(experiment)
     reason = permissions.why_cannot_critique(by, experiment)
     _refuse_unless(not reason, reason)
     existing = Critique.objects.filter(experiment=experiment, reviewer=by).first()
@@ -99,6 +118,11 @@ def critique_save(
     for value in scores.values():
         problem = score_problem(value)
         _refuse_unless(not problem, problem)
+    for name, choices in CHOICES.items():
+        _refuse_unless(
+            data.get(name, "") in ("", *choices.values),
+            f"Choose one of the listed answers for {name}.",
+        )
     for name in TEXT_FIELDS + CHOICE_FIELDS:
         if name in data:
             setattr(critique, name, data[name])
@@ -122,7 +146,10 @@ def critique_save(
             (PointKind.CONCERN, concerns),
             (PointKind.QUESTION, questions),
         )
-        for position, text in enumerate(texts, start=1)
+        # A blank point is no point: it must not satisfy "describe your concern".
+        for position, text in enumerate(
+            (t.strip() for t in texts if t.strip()), start=1
+        )
     )
     return critique
 
@@ -291,6 +318,8 @@ def helpful_mark(*, critique: Critique, by) -> bool:
 
 @transaction.atomic
 def helpful_unmark(*, critique: Critique, by) -> bool:
+    if not by.is_authenticated:
+        return False
     deleted, _detail = HelpfulMark.objects.filter(critique=critique, user=by).delete()
     if deleted:
         Critique.objects.filter(pk=critique.pk, helpful_count__gt=0).update(
@@ -304,6 +333,7 @@ def critique_request(
     *, experiment: Experiment, by, reviewers: list, message: str = ""
 ) -> list[CritiqueRequest]:
     """Ask named colleagues for a critique; each is told. Returns the new requests."""
+    experiment = _experiment_locked(experiment)
     _refuse_unless(
         permissions.can_request(by, experiment),
         "Only the author of a registered experiment can ask for critiques.",
@@ -347,9 +377,8 @@ def critique_request_decline(*, request: CritiqueRequest, by) -> None:
         by.is_authenticated and request.reviewer_id == by.pk,
         "Only the person asked can decline.",
     )
-    _refuse_unless(
-        request.state == RequestState.OPEN, "This request is no longer open."
-    )
-    CritiqueRequest.objects.filter(pk=request.pk).update(
-        state=RequestState.DECLINED, closed_at=timezone.now()
-    )
+    # Checked in the update itself: the reviewer may have submitted meanwhile.
+    declined = CritiqueRequest.objects.filter(
+        pk=request.pk, state=RequestState.OPEN
+    ).update(state=RequestState.DECLINED, closed_at=timezone.now())
+    _refuse_unless(declined == 1, "This request is no longer open.")

@@ -4,6 +4,8 @@ from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Permission
 from django.db import connections, transaction
 
+from wagtail.snippets.models import create_extra_permissions
+
 from accounts.roles import Role, roles_ensure_groups
 
 from .models import Rubric, RubricVersion
@@ -19,6 +21,9 @@ def critique_ensure_setup(sender, using: str = "default", **kwargs) -> None:
     ):
         return
     create_permissions(sender, verbosity=0, using=using)
+    # Wagtail makes "publish_rubric" after wagtail.snippets migrates, which comes
+    # after this app in INSTALLED_APPS: make it now so editors can be given it.
+    create_extra_permissions(sender, using=using)
     with transaction.atomic(using=using):
         rubric_ensure_default()
         editors = roles_ensure_groups()[Role.EDITOR]

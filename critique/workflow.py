@@ -56,6 +56,9 @@ TRANSITIONS = {
     )
 }
 ACTIONS = sorted({action for action, _source in TRANSITIONS})
+# Each transition's refusal is written for the other live state; a withdrawn
+# critique is finished, whatever is tried on it.
+WITHDRAWN_REFUSAL = "This critique was withdrawn, so it can no longer be changed."
 
 
 def allowed(action: str, state: str) -> bool:
@@ -67,6 +70,8 @@ def transition(action: str, state: str) -> CritiqueState | None:
     try:
         return TRANSITIONS[(action, state)].target
     except KeyError:
+        if state == CritiqueState.WITHDRAWN and action in ACTIONS:
+            raise ActionRefused(WITHDRAWN_REFUSAL) from None
         refusals = [
             t.refusal for (name, _s), t in TRANSITIONS.items() if name == action
         ]

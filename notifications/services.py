@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.contrib.auth import get_user_model
 from django.core import signing
 from django.db import transaction
 from django.utils import timezone
@@ -75,11 +76,15 @@ def unsubscribe_token(*, user_id: int, kind: str) -> str:
 
 
 def unsubscribe_read(token: str) -> tuple[int, str] | None:
-    """The (user id, kind) a link stands for, or None when it was altered or is too old."""
+    """The (user id, kind) a link stands for, or None when it was altered, is too old
+    or its account is gone."""
     try:
         data = signing.loads(token, salt=UNSUBSCRIBE_SALT, max_age=UNSUBSCRIBE_MAX_AGE)
     except signing.BadSignature:
         return None
     if data.get("k") not in Kind.values:
+        return None
+    # A link outlives its account; opting out a deleted account would fail.
+    if not get_user_model().objects.filter(pk=data.get("u")).exists():
         return None
     return data["u"], data["k"]
