@@ -1,7 +1,6 @@
 """The score/rubric-version triggers (see migration 0002), kept here so that later
 migrations that make SQLite rebuild a table can drop and recreate them around it."""
 
-
 MESSAGE = "criterion is not part of the rubric version of its critique"
 
 SQLITE_FORWARD = [
