@@ -108,6 +108,7 @@ class CritiqueForm(forms.Form):
         if critique is not None and "initial" not in kwargs:
             kwargs["initial"] = self._initial_from(critique)
         super().__init__(*args, **kwargs)
+        self.label_suffix = ""
         self.fields["rubric_version"].initial = version.pk
         for criterion in self.criteria:
             choices = [(str(n), f"{n}: {text}") for n, text in criterion.levels]
@@ -236,6 +237,10 @@ class CritiqueForm(forms.Form):
 
 
 class WithdrawCritiqueForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
     reason = forms.CharField(
         label="Why are you withdrawing this critique?",
         help_text="Shown in its place, so readers know why it was taken back.",
@@ -250,6 +255,7 @@ class ResponseForm(forms.Form):
 
     def __init__(self, *args, points, **kwargs):
         super().__init__(*args, **kwargs)
+        self.label_suffix = ""
         self.points = list(points)
         for point in self.points:
             self.fields[f"status_{point.pk}"] = forms.ChoiceField(
@@ -263,7 +269,8 @@ class ResponseForm(forms.Form):
                 },
             )
             self.fields[f"reply_{point.pk}"] = forms.CharField(
-                label="Your reply",
+                label=f"Your reply to {point.get_kind_display().lower()} "
+                f"{point.position}",
                 widget=forms.Textarea(attrs={"rows": 3}),
                 required=False,
                 max_length=2000,
@@ -298,6 +305,10 @@ class ResponseForm(forms.Form):
 
 
 class CritiqueRequestForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
     usernames = forms.CharField(
         label="Who would you like to ask?",
         help_text=(

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from evidence.models import Topic
 from forum.models import Experiment
 from forum.permissions import can_view as can_view_experiment
+from forum.permissions import is_moderator
 
 from . import permissions, selectors, services
 from .forms import (
@@ -340,6 +341,8 @@ def critique_queue(request):
             "experiments": page_obj.object_list,
             "querystring": f"topic={topic.slug}" if topic else "",
             "wanted_below": selectors.WANTED_BELOW,
+            "may_critique": request.user.is_authenticated
+            and not is_moderator(request.user),
         },
     )
 
