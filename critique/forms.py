@@ -166,15 +166,6 @@ class CritiqueForm(forms.Form):
             (c, self[f"score_{c.pk}"], self[f"comment_{c.pk}"]) for c in self.criteria
         ]
 
-    def clean_rubric_version(self):
-        value = self.cleaned_data["rubric_version"]
-        if value != self.version.pk:
-            raise forms.ValidationError(
-                f"This critique is written on rubric version {self.version.number}, but "
-                "the form sent belongs to another version. Reload the page and try again."
-            )
-        return value
-
     def _clean_points(self, name: str, noun: str) -> list[str]:
         points = split_points(self.cleaned_data.get(name, ""))
         if len(points) > MAX_POINTS:
@@ -190,6 +181,12 @@ class CritiqueForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("rubric_version") != self.version.pk:
+            # A hidden field: reported for the whole form so the person sees it.
+            raise forms.ValidationError(
+                f"This critique is written on rubric version {self.version.number}, but "
+                "the form sent belongs to another version. Reload the page and try again."
+            )
         known = {
             f"{kind}_{c.pk}" for c in self.criteria for kind in ("score", "comment")
         }

@@ -111,3 +111,74 @@ def test_other_users_cannot_answer(client):
         reverse("critique:critique_respond", args=[critique.pk]), {}, follow=True
     )
     assert "Only the experiment&#x27;s author" in response.content.decode()
+
+
+def test_crafted_score_outside_the_scale_is_refused_and_nothing_saved(
+    client, other_practitioner
+):
+    experiment = registered()
+    signed_in(client, other_practitioner)
+    version = current_version()
+    first = version.criteria.first()
+    response = client.post(
+        reverse("critique:critique_new", args=[experiment.pk]),
+        form_data(**{f"score_{first.pk}": "5"}),
+    )
+    assert response.status_code == 200
+    assert "Choose a score from 1 to 4" in response.content.decode()
+    assert not Critique.objects.exists()
+
+
+def test_crafted_criteria_from_another_version_are_refused(client, other_practitioner):
+    from critique.rubric import rubric_version_publish
+
+    experiment = registered()
+    old = current_version()
+    rubric = old.rubric
+    criterion = rubric.criteria.first()
+    criterion.title = "Clear, testable question"
+    criterion.save()
+    new = rubric_version_publish(rubric=rubric)
+    signed_in(client, other_practitioner)
+    data = form_data(new)
+    data.update({f"score_{c.pk}": "2" for c in old.criteria.all()})
+    response = client.post(reverse("critique:critique_new", args=[experiment.pk]), data)
+    assert response.status_code == 200
+    assert "not part of rubric version 2" in response.content.decode()
+    assert not Critique.objects.exists()
+    # The form of an old version cannot be posted as the new one either.
+    response = client.post(
+        reverse("critique:critique_new", args=[experiment.pk]), form_data(old)
+    )
+    assert "belongs to another version" in response.content.decode()
+    assert not Critique.objects.exists()
+
+
+def test_double_submission_saves_one_critique(client, other_practitioner):
+    experiment = registered()
+    signed_in(client, other_practitioner)
+    url = reverse("critique:critique_new", args=[experiment.pk])
+    client.post(url, form_data())
+    response = client.post(url, form_data(strengths="A second try"), follow=True)
+    assert Critique.objects.count() == 1
+    critique = Critique.objects.get()
+    assert critique.state == "submitted"
+    assert critique.strengths != "A second try"
+    assert "already critiqued" in response.content.decode()
+
+
+def test_withdrawn_experiment_cannot_be_critiqued(client, other_practitioner):
+    from forum import services as forum_services
+
+    experiment = registered()
+    forum_services.experiment_withdraw(
+        experiment=experiment, by=experiment.author, reason="Team changed."
+    )
+    signed_in(client, other_practitioner)
+    response = client.post(
+        reverse("critique:critique_new", args=[experiment.pk]),
+        form_data(),
+        follow=True,
+    )
+    assert "was withdrawn, so it cannot be critiqued" in response.content.decode()
+    assert not Critique.objects.exists()
