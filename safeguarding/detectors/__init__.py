@@ -1,0 +1,1 @@
+"""One module per family of identifiers; each exposes ``find(doc) -> Iterator[Finding]``."""
