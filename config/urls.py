@@ -15,6 +15,7 @@ urlpatterns = [
     path("experiments/", include("forum.urls")),
     path("critiques/", include("critique.urls")),
     path("notifications/", include("notifications.urls")),
+    path("safeguarding/", include("safeguarding.urls")),
     path("search/", include("search.urls")),
     # django-comments-xtd's posting view only; its stock URL list would also mount an
     # unguarded REST API and pickled mute links.

@@ -5,6 +5,8 @@ import re
 from django import forms
 from django.contrib.auth import get_user_model
 
+from safeguarding.forms import IdentifiabilityCheckMixin
+
 from .choices import (
     CANT_TELL,
     Certainty,
@@ -26,8 +28,14 @@ def split_points(text: str) -> list[str]:
     return [part.strip() for part in re.split(r"\n\s*\n", text.strip()) if part.strip()]
 
 
-class CritiqueForm(forms.Form):
-    """A critique against one rubric version: a score field and a comment per criterion."""
+class CritiqueForm(IdentifiabilityCheckMixin, forms.Form):
+    """A critique against one rubric version: a score field and a comment per criterion.
+
+    Only submitting publishes, so warnings and the attestation matter then; identifiers
+    that must never be stored (block findings) stop a draft save too.
+    """
+
+    publishing = False
 
     rubric_version = forms.IntegerField(widget=forms.HiddenInput)
     strengths = forms.CharField(
@@ -131,6 +139,16 @@ class CritiqueForm(forms.Form):
                 required=False,
                 max_length=2000,
             )
+        self.identifiability_fields = (
+            "strengths",
+            "main_concerns",
+            "other_explanations",
+            "suggestions",
+            "questions",
+            "missed_evidence",
+            "conflict_statement",
+        ) + tuple(f"comment_{c.pk}" for c in self.criteria)
+        self.add_identifiability_fields()
 
     @staticmethod
     def _initial_from(critique: Critique) -> dict:
@@ -200,6 +218,7 @@ class CritiqueForm(forms.Form):
             )
         cleaned["concern_list"] = self._clean_points("main_concerns", "concern")
         cleaned["question_list"] = self._clean_points("questions", "question")
+        self.run_identifiability_check()
         return cleaned
 
     def service_arguments(self) -> dict:
@@ -247,13 +266,14 @@ class WithdrawCritiqueForm(forms.Form):
     )
 
 
-class ResponseForm(forms.Form):
+class ResponseForm(IdentifiabilityCheckMixin, forms.Form):
     """The author's answer to each main concern and question of one critique."""
 
     def __init__(self, *args, points, **kwargs):
         super().__init__(*args, **kwargs)
         self.label_suffix = ""
         self.points = list(points)
+        self.identifiability_fields = tuple(f"reply_{p.pk}" for p in self.points)
         for point in self.points:
             self.fields[f"status_{point.pk}"] = forms.ChoiceField(
                 label=f"{point.get_kind_display()} {point.position}",
@@ -273,6 +293,7 @@ class ResponseForm(forms.Form):
                 max_length=2000,
                 initial=point.reply,
             )
+        self.add_identifiability_fields()
 
     def point_fields(self):
         return [(p, self[f"status_{p.pk}"], self[f"reply_{p.pk}"]) for p in self.points]
@@ -289,6 +310,7 @@ class ResponseForm(forms.Form):
                 )
         if not any(cleaned.get(f"status_{p.pk}") for p in self.points):
             raise forms.ValidationError("Answer at least one point before saving.")
+        self.run_identifiability_check()
         return cleaned
 
     def answers(self) -> dict[int, tuple[str, str]]:

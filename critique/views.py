@@ -92,6 +92,7 @@ def critique_new(request, experiment_pk: int):
         messages.error(request, "Critiques open once an editor publishes the rubric.")
         return redirect(experiment.get_absolute_url())
     form = CritiqueForm(request.POST or None, version=version)
+    form.publishing = request.POST.get("action") == "submit"
     if request.method == "POST" and form.is_valid():
         try:
             critique = services.critique_start(experiment=experiment, by=request.user)
@@ -128,6 +129,7 @@ def critique_edit(request, pk: int):
     form = CritiqueForm(
         request.POST or None, version=critique.rubric_version, critique=critique
     )
+    form.publishing = request.POST.get("action") == "submit"
     problems = []
     if request.method == "POST" and form.is_valid():
         try:

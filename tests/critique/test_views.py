@@ -24,6 +24,7 @@ def form_data(version=None, *, action="submit", score="3", **extra) -> dict:
         "recommendation": "adapt",
         "expertise": "practitioner",
         "action": action,
+        "identifiability_attested": "on",
     }
     for criterion in version.criteria.all():
         data[f"score_{criterion.pk}"] = score
@@ -80,6 +81,7 @@ def test_author_answers_point_by_point(client, other_practitioner):
     for point in critique.points.all():
         data[f"status_{point.pk}"] = "addressed"
         data[f"reply_{point.pk}"] = f"Answer to {point.position}"
+    data["identifiability_attested"] = "on"
     response = client.post(url, data, follow=True)
     assert "the reviewer has been told" in response.content.decode()
     assert set(CritiquePoint.objects.values_list("status", flat=True)) == {"addressed"}
@@ -182,3 +184,53 @@ def test_withdrawn_experiment_cannot_be_critiqued(client, other_practitioner):
     )
     assert "was withdrawn, so it cannot be critiqued" in response.content.decode()
     assert not Critique.objects.exists()
+
+
+def test_identifiers_are_refused_even_in_a_draft(client, other_practitioner):
+    experiment = registered()
+    signed_in(client, other_practitioner)
+    response = client.post(
+        reverse("critique:critique_new", args=[experiment.pk]),
+        form_data(action="save", strengths="Call Mum on 07700 900123 to check."),
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Remove before saving" in body
+    assert '<mark class="finding finding--block">07700 900123</mark>' in body
+    assert not Critique.objects.exists()
+
+
+def test_warnings_need_a_reason_and_the_attestation_to_publish(
+    client, other_practitioner
+):
+    experiment = registered()
+    signed_in(client, other_practitioner)
+    url = reverse("critique:critique_new", args=[experiment.pk])
+    flagged = "Mrs Patel, the team manager, checked the baseline."
+    response = client.post(
+        url, form_data(strengths=flagged, identifiability_attested="")
+    )
+    body = response.content.decode()
+    assert "say here why they are safe to publish" in body
+    assert "Tick to confirm that nobody can be identified" in body
+    assert not Critique.objects.exists()
+    response = client.post(
+        url,
+        form_data(
+            strengths=flagged,
+            identifiability_reason="An invented name used as an example.",
+        ),
+        follow=True,
+    )
+    assert Critique.objects.get().state == "submitted"
+
+
+def test_live_check_endpoint_lists_findings(client, other_practitioner):
+    signed_in(client, other_practitioner)
+    response = client.post(
+        reverse("safeguarding:check"), {"text": "Email me at sam@example.org"}
+    )
+    assert response.status_code == 200
+    (finding,) = response.json()["findings"]
+    assert finding["severity"] == "block"
+    assert finding["text"] == "sam@example.org"

@@ -133,6 +133,7 @@ def test_ask_critique_answer_and_acknowledge(page, browser, demo_site):
     colleague.get_by_role("group", name=starts("The expertise I bring")).get_by_role(
         "radio", name="Practitioner", exact=True
     ).check()
+    colleague.get_by_label(starts("No child, family member or colleague")).check()
     colleague.get_by_role("button", name="Submit critique").click()
     colleague.wait_for_url(re.compile(r"#critique-\d+$"))
     assert colleague.get_by_text(
@@ -178,6 +179,7 @@ def test_ask_critique_answer_and_acknowledge(page, browser, demo_site):
         section = page.get_by_role("region", name=point, exact=True)
         section.get_by_role("radio", name=status, exact=True).check()
         section.get_by_label(starts("Your reply")).fill(reply)
+    page.get_by_label(starts("No child, family member or colleague")).check()
     page.get_by_role("button", name="Save your answers").click()
     page.wait_for_url(re.compile(r"#critique-\d+$"))
     assert page.get_by_text(
