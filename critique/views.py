@@ -1,5 +1,7 @@
 """Critique pages. Thin: forms check input, services decide and change, selectors read."""
 
+from django_ratelimit.decorators import ratelimit
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -24,6 +26,9 @@ from .rubric import current_version
 from .workflow import ActionRefused
 
 PER_PAGE = 20
+# Generous for a person, tight for a script; the limit page says what to do.
+WRITE_LIMIT = ratelimit(key="user", rate="60/h", method="POST", block=True)
+ASK_LIMIT = ratelimit(key="user", rate="20/h", method="POST", block=True)
 
 
 def _experiment_or_404(request, pk: int) -> Experiment:
@@ -73,6 +78,7 @@ def _save_from_form(request, *, form, critique: Critique):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@WRITE_LIMIT
 def critique_new(request, experiment_pk: int):
     experiment = _experiment_or_404(request, experiment_pk)
     reason = permissions.why_cannot_critique(request.user, experiment)
@@ -115,6 +121,7 @@ def critique_new(request, experiment_pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@WRITE_LIMIT
 def critique_edit(request, pk: int):
     critique = _critique_or_404(request, pk)
     if not permissions.is_reviewer(request.user, critique):
@@ -206,6 +213,7 @@ def critique_withdraw(request, pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@WRITE_LIMIT
 def critique_respond(request, pk: int):
     critique = _critique_or_404(request, pk)
     if not permissions.can_respond(request.user, critique):
@@ -250,6 +258,7 @@ def critique_acknowledge(request, pk: int):
 
 @login_required
 @require_POST
+@WRITE_LIMIT
 def critique_helpful(request, pk: int):
     critique = _critique_or_404(request, pk)
     try:
@@ -264,6 +273,7 @@ def critique_helpful(request, pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@ASK_LIMIT
 def critique_request(request, experiment_pk: int):
     experiment = _experiment_or_404(request, experiment_pk)
     if not permissions.can_request(request.user, experiment):

@@ -5,7 +5,13 @@ from django.core.exceptions import ImproperlyConfigured
 from .base import *  # noqa: F403
 from .base import env_bool, env_list
 
-REQUIRED = ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "SITE_BASE_URL", "EMAIL_HOST"]
+REQUIRED = [
+    "DJANGO_SECRET_KEY",
+    "DJANGO_ALLOWED_HOSTS",
+    "SITE_BASE_URL",
+    "EMAIL_HOST",
+    "REDIS_URL",
+]
 missing = [name for name in REQUIRED if not os.environ.get(name)]  # noqa: F405
 if missing:
     raise ImproperlyConfigured(

@@ -14,6 +14,7 @@ PRODUCTION_ENV = {
     "DJANGO_ALLOWED_HOSTS": "iuseevidence.example.org",
     "SITE_BASE_URL": "https://iuseevidence.example.org",
     "EMAIL_HOST": "smtp.example.org",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
 }
 
 
@@ -82,3 +83,16 @@ def test_sqlite_default_uses_wal_and_a_busy_timeout(tmp_path):
     }
     result = manage("shell", "--no-imports", "-c", code, env=env)
     assert result.stdout.split() == ["wal", "20000"], result.stderr
+
+
+@pytest.mark.django_db
+def test_public_pages_forbid_inline_script(client):
+    response = client.get("/experiments/")
+    policy = response.headers["Content-Security-Policy"]
+    directives = dict(
+        part.strip().split(" ", 1) for part in policy.split(";") if part.strip()
+    )
+    assert directives["script-src"] == "'self'"
+    assert directives["object-src"] == "'none'"
+    assert directives["frame-ancestors"] == "'none'"
+    assert "unsafe-inline" not in policy
