@@ -23,6 +23,12 @@ DEMO_CONTENT_ALLOWED = True
 # Sign-up and login limits are tested on purpose where they matter; elsewhere
 # many accounts sign up from one test client address.
 ACCOUNT_RATE_LIMITS = False
+# Our own posting limits count per user id in a per-process cache that outlives each
+# test; tests/core/test_rate_limits.py switches them on where they are the subject.
+RATELIMIT_ENABLE = False
+# Likewise pre-moderation of new members' first posts is tested on purpose
+# (tests/moderation); elsewhere a new account's posts are public at once.
+MODERATION_PREMODERATE_FIRST_POSTS = 0
 
 # Each test process gets its own index folder; tests that search build it first.
 if SEARCH_BACKEND == "whoosh":  # noqa: F405
