@@ -63,3 +63,46 @@ class ProfileForm(forms.ModelForm):
         self.fields["region"].help_text = _(
             "No finer than a region, so nobody can place you."
         )
+
+
+class AccountDeleteForm(forms.Form):
+    """The person's password and a tick, so an account is never deleted by accident."""
+
+    password = forms.CharField(
+        label=_("Your current password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    confirm = forms.BooleanField(
+        label=_(
+            "I understand that my account will be closed for good and cannot be restored."
+        ),
+        error_messages={
+            "required": _(
+                "Tick the box to confirm that you want to delete your account."
+            )
+        },
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.label_suffix = ""
+        self.fields["password"].error_messages["required"] = _(
+            "Enter your current password."
+        )
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.has_usable_password():
+            raise forms.ValidationError(
+                _(
+                    "Your account has no password yet. Set one under “Change password”, "
+                    "then come back to delete your account."
+                )
+            )
+        if not self.user.check_password(password):
+            raise forms.ValidationError(
+                _("That is not your current password. Check it and try again.")
+            )
+        return password

@@ -5,6 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from .roles import Role, group_name
 
+# A deleted account keeps its row (published work points at it) under this username.
+FORMER_MEMBER_USERNAME_PREFIX = "former-member-"
+
 
 class OrganisationType(models.TextChoices):
     LOCAL_AUTHORITY = "local_authority", _("Local authority children's services")
@@ -75,6 +78,10 @@ class User(AbstractUser):
 
     @property
     def public_name(self) -> str:
+        if not self.is_active and self.username.startswith(
+            FORMER_MEMBER_USERNAME_PREFIX
+        ):
+            return str(_("Former member"))
         return self.display_name or self.username
 
     def get_absolute_url(self) -> str:

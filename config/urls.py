@@ -16,6 +16,7 @@ urlpatterns = [
     path("critiques/", include("critique.urls")),
     path("notifications/", include("notifications.urls")),
     path("safeguarding/", include("safeguarding.urls")),
+    path("moderation/", include("moderation.urls")),
     path("search/", include("search.urls")),
     # django-comments-xtd's posting view only; its stock URL list would also mount an
     # unguarded REST API and pickled mute links.

@@ -18,6 +18,12 @@ from modelsearch import index
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import DraftStateMixin, Orderable, RevisionMixin
 
+from moderation.models import (
+    NOT_WITHHELD,
+    ModeratedContent,
+    moderated_content_constraints,
+)
+
 from .choices import (
     SCORE_MAX,
     SCORE_MIN,
@@ -169,8 +175,15 @@ class CritiqueQuerySet(models.QuerySet):
     def submitted(self):
         return self.filter(state=CritiqueState.SUBMITTED)
 
+    def public(self):
+        """Submitted or withdrawn, and neither held for nor hidden by a moderator."""
+        return self.filter(
+            NOT_WITHHELD,
+            state__in=(CritiqueState.SUBMITTED, CritiqueState.WITHDRAWN),
+        )
 
-class Critique(index.Indexed, models.Model):
+
+class Critique(index.Indexed, ModeratedContent, models.Model):
     experiment = models.ForeignKey(
         "forum.Experiment", on_delete=models.PROTECT, related_name="critiques"
     )
@@ -225,6 +238,8 @@ class Critique(index.Indexed, models.Model):
         index.FilterField("state"),
         index.FilterField("submitted_at"),
         index.FilterField("experiment_id"),
+        index.FilterField("held_at"),
+        index.FilterField("hidden_at"),
     ]
 
     class Meta:
@@ -266,6 +281,7 @@ class Critique(index.Indexed, models.Model):
                 | (Q(withdrawn_at__isnull=False) & ~Q(withdrawal_reason="")),
                 name="critique_withdrawn_has_reason",
             ),
+            *moderated_content_constraints("critique"),
         ]
         indexes = [models.Index(fields=["experiment", "state"])]
 
@@ -277,16 +293,18 @@ class Critique(index.Indexed, models.Model):
 
     @classmethod
     def get_indexed_objects(cls):
-        """Submitted critiques of experiments that are themselves public and not withdrawn."""
+        """Submitted, public critiques of experiments that are public and not withdrawn."""
         from django.apps import apps
 
         open_experiments = (
             apps.get_model("forum", "Experiment")
-            .objects.filter(state__in=("registered", "concluded"))
+            .objects.public()
+            .filter(state__in=("registered", "concluded"))
             .values("pk")
         )
         return (
             cls.objects.filter(
+                NOT_WITHHELD,
                 state=CritiqueState.SUBMITTED,
                 experiment_id__in=models.Subquery(open_experiments),
             )
@@ -321,6 +339,11 @@ class Critique(index.Indexed, models.Model):
     @property
     def is_withdrawn(self) -> bool:
         return self.state == CritiqueState.WITHDRAWN
+
+    @property
+    def is_public(self) -> bool:
+        """Anyone may read it: submitted or withdrawn, neither held nor hidden."""
+        return self.state != CritiqueState.DRAFT and not self.is_withheld
 
 
 class CriterionScore(models.Model):

@@ -7,6 +7,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 
 from forum.choices import State
 from forum.models import Experiment
+from moderation.models import NOT_WITHHELD
 
 from .choices import (
     Certainty,
@@ -45,7 +46,9 @@ class ProfileRow:
 
 @dataclass
 class CritiqueSection:
-    critiques: list  # submitted and withdrawn, oldest first
+    # Submitted and withdrawn, oldest first: the public ones, plus the viewer's own
+    # held or hidden one (shown to them with a notice).
+    critiques: list
     own: Critique | None
     helpful_ids: set
     profile: list
@@ -54,7 +57,12 @@ class CritiqueSection:
 
     @property
     def submitted(self) -> list:
-        return [c for c in self.critiques if c.state == CritiqueState.SUBMITTED]
+        """Submitted critiques everyone can see (what the counts and profile use)."""
+        return [
+            c
+            for c in self.critiques
+            if c.state == CritiqueState.SUBMITTED and not c.is_withheld
+        ]
 
 
 def current_criteria():
@@ -64,7 +72,9 @@ def current_criteria():
 
 def critique_section(*, experiment: Experiment, viewer) -> CritiqueSection:
     """Everything the experiment page shows about critiques, in five queries or fewer."""
-    visible = Q(state__in=(CritiqueState.SUBMITTED, CritiqueState.WITHDRAWN))
+    visible = Q(
+        NOT_WITHHELD, state__in=(CritiqueState.SUBMITTED, CritiqueState.WITHDRAWN)
+    )
     if viewer.is_authenticated:
         visible |= Q(reviewer=viewer)
     rows = list(
@@ -77,7 +87,11 @@ def critique_section(*, experiment: Experiment, viewer) -> CritiqueSection:
         None,
     )
     critiques = [c for c in rows if c.state != CritiqueState.DRAFT]
-    submitted = {c.pk: c for c in critiques if c.state == CritiqueState.SUBMITTED}
+    submitted = {
+        c.pk: c
+        for c in critiques
+        if c.state == CritiqueState.SUBMITTED and not c.is_withheld
+    }
 
     # Separate queries rather than prefetches: they run (and count) even when empty,
     # so the page costs the same with no critiques as with many.
@@ -151,10 +165,16 @@ def _choice_counts(choices, values) -> list[tuple[str, str, int]]:
 def critique_queue(*, topic=None):
     """Registered or concluded experiments with too few critiques, oldest first."""
     experiments = (
-        Experiment.objects.filter(state__in=(State.REGISTERED, State.CONCLUDED))
+        Experiment.objects.public()
+        .filter(state__in=(State.REGISTERED, State.CONCLUDED))
         .annotate(
             critique_total=Count(
-                "critiques", filter=Q(critiques__state=CritiqueState.SUBMITTED)
+                "critiques",
+                filter=Q(
+                    critiques__state=CritiqueState.SUBMITTED,
+                    critiques__held_at__isnull=True,
+                    critiques__hidden_at__isnull=True,
+                ),
             )
         )
         .filter(critique_total__lt=WANTED_BELOW)

@@ -10,7 +10,12 @@ from django.utils import timezone
 
 from forum.models import Experiment
 from moderation.models import Reason
-from moderation.services import report_create
+from moderation.services import (
+    FIRST_POSTS_REASON,
+    hold_for_review,
+    needs_premoderation,
+    report_create,
+)
 from notifications.models import Kind
 from notifications.services import notify
 
@@ -60,6 +65,13 @@ def _experiment_locked(experiment: Experiment) -> Experiment:
     return Experiment.objects.select_for_update().get(pk=experiment.pk)
 
 
+def _refuse_unless_public(experiment: Experiment) -> None:
+    _refuse_unless(
+        not experiment.is_withheld,
+        "This experiment is with the moderators. It can be critiqued once it is public again.",
+    )
+
+
 def _locked(critique: Critique) -> Critique:
     return (
         Critique.objects.select_for_update()
@@ -74,6 +86,7 @@ def critique_start(*, experiment: Experiment, by) -> Critique:
     experiment = _experiment_locked(experiment)
     reason = permissions.why_cannot_critique(by, experiment)
     _refuse_unless(not reason, reason)
+    _refuse_unless_public(experiment)
     existing = Critique.objects.filter(experiment=experiment, reviewer=by).first()
     if existing is not None:
         return existing
@@ -172,28 +185,37 @@ def critique_problems(critique: Critique) -> list[str]:
 
 @transaction.atomic
 def critique_submit(*, critique: Critique, by) -> Critique:
-    """Publish the draft. Tells the author; a concern for moderators opens a report."""
+    """Publish the draft. Tells the author; a concern for moderators opens a report.
+
+    One of a new member's first posts waits for a moderator instead; the author is
+    told once it is approved.
+    """
     critique = _locked(critique)
     _refuse_unless(
         permissions.is_reviewer(by, critique), "Only the reviewer can submit it."
     )
     reason = permissions.why_cannot_critique(by, critique.experiment)
     _refuse_unless(not reason, reason)
+    _refuse_unless_public(critique.experiment)
     critique.state = transition("submit", critique.state)
     problems = critique_problems(critique)
     _refuse_unless(not problems, " ".join(problems))
+    held = needs_premoderation(user=by)
     critique.submitted_at = timezone.now()
     critique.save()
     CritiqueRequest.objects.filter(
         experiment=critique.experiment, reviewer=by, state=RequestState.OPEN
     ).update(state=RequestState.DONE, closed_at=critique.submitted_at)
-    notify(
-        recipient=critique.experiment.author,
-        kind=Kind.CRITIQUE_RECEIVED,
-        actor=by,
-        experiment=critique.experiment,
-        critique=critique,
-    )
+    if held:
+        hold_for_review(target=critique, reason=FIRST_POSTS_REASON)
+    else:
+        notify(
+            recipient=critique.experiment.author,
+            kind=Kind.CRITIQUE_RECEIVED,
+            actor=by,
+            experiment=critique.experiment,
+            critique=critique,
+        )
     if critique.recommendation == Recommendation.CONCERN:
         concerns = critique.points.filter(kind=PointKind.CONCERN)
         report_create(
@@ -240,6 +262,10 @@ def critique_respond(
     _refuse_unless(
         permissions.can_respond(by, critique),
         "Only the experiment's author can answer a submitted critique.",
+    )
+    _refuse_unless(
+        not critique.is_withheld,
+        "This critique is with the moderators and cannot be answered now.",
     )
     points = {point.pk: point for point in critique.points.all()}
     _refuse_unless(
@@ -305,7 +331,7 @@ def helpful_mark(*, critique: Critique, by) -> bool:
     """Mark a critique helpful, once per person; False if they already had."""
     critique = _locked(critique)
     _refuse_unless(
-        permissions.can_mark_helpful(by, critique),
+        permissions.can_mark_helpful(by, critique) and not critique.is_withheld,
         "You can mark someone else's submitted critique as helpful.",
     )
     _mark, created = HelpfulMark.objects.get_or_create(critique=critique, user=by)
@@ -338,6 +364,7 @@ def critique_request(
         permissions.can_request(by, experiment),
         "Only the author of a registered experiment can ask for critiques.",
     )
+    _refuse_unless_public(experiment)
     for reviewer in reviewers:
         reason = permissions.why_cannot_critique(reviewer, experiment)
         if reason and reviewer.pk == by.pk:

@@ -14,6 +14,11 @@ from modelsearch import index
 
 from accounts.models import Region
 from evidence.models import AgeBand, EvidencePage, PracticeHypothesis, Topic
+from moderation.models import (
+    NOT_WITHHELD,
+    ModeratedContent,
+    moderated_content_constraints,
+)
 
 from .choices import (
     Comparison,
@@ -32,17 +37,17 @@ TEXT_LONG = 5000
 
 class ExperimentQuerySet(models.QuerySet):
     def public(self):
-        """Experiments anyone may see: everything but drafts."""
-        return self.exclude(state=State.DRAFT)
+        """Experiments anyone may see: not drafts, not held for or hidden by a moderator."""
+        return self.exclude(state=State.DRAFT).filter(NOT_WITHHELD)
 
     def visible_to(self, user):
-        """Public experiments, plus the user's own drafts."""
+        """Public experiments, plus all of the user's own (drafts, held, hidden)."""
         if user.is_authenticated:
-            return self.filter(~Q(state=State.DRAFT) | Q(author=user))
+            return self.filter((~Q(state=State.DRAFT) & NOT_WITHHELD) | Q(author=user))
         return self.public()
 
 
-class Experiment(index.Indexed, models.Model):
+class Experiment(index.Indexed, ModeratedContent, models.Model):
     """A practice experiment: a plan (Part A) that can be registered, then results (Part B)."""
 
     author = models.ForeignKey(
@@ -222,6 +227,8 @@ class Experiment(index.Indexed, models.Model):
         index.FilterField("decision"),
         index.FilterField("age_band_id"),
         index.FilterField("registered_at"),
+        index.FilterField("held_at"),
+        index.FilterField("hidden_at"),
         index.RelatedFields(
             "topics", [index.SearchField("name"), index.FilterField("slug")]
         ),
@@ -261,6 +268,7 @@ class Experiment(index.Indexed, models.Model):
                 condition=Q(state=State.DRAFT) | ~Q(hypothesis_direction=""),
                 name="experiment_registered_has_direction",
             ),
+            *moderated_content_constraints("experiment"),
         ]
         indexes = [
             models.Index(fields=["state", "-created_at"]),
@@ -287,6 +295,11 @@ class Experiment(index.Indexed, models.Model):
     @property
     def is_withdrawn(self) -> bool:
         return self.state == State.WITHDRAWN
+
+    @property
+    def is_public(self) -> bool:
+        """Anyone may see it: published, and neither held nor hidden."""
+        return self.state != State.DRAFT and not self.is_withheld
 
     @classmethod
     def get_indexed_objects(cls):
@@ -318,7 +331,11 @@ class Experiment(index.Indexed, models.Model):
         if self.state == State.WITHDRAWN:
             return self.withdrawal_reason
         parts = [self.hypothesis_sentence, self.aim, self.what_i_will_try, self.measure]
-        parts += [amendment.new_text for amendment in self.amendments.all()]
+        parts += [
+            amendment.new_text
+            for amendment in self.amendments.all()
+            if not amendment.is_withheld
+        ]
         if self.state == State.CONCLUDED:
             parts += [self.what_happened, self.reflection, self.advice]
         return "\n".join(part for part in parts if part)
@@ -343,7 +360,7 @@ class Experiment(index.Indexed, models.Model):
         }
 
 
-class Amendment(models.Model):
+class Amendment(ModeratedContent, models.Model):
     """A change to one field of a registered plan; the registered text itself never changes."""
 
     experiment = models.ForeignKey(
@@ -364,10 +381,14 @@ class Amendment(models.Model):
             models.CheckConstraint(
                 condition=~Q(reason=""), name="amendment_has_reason"
             ),
+            *moderated_content_constraints("amendment"),
         ]
 
     def __str__(self) -> str:
         return f"{self.experiment}: {self.field}"
+
+    def get_absolute_url(self) -> str:
+        return self.experiment.get_absolute_url() + f"#amendment-{self.pk}"
 
 
 class ModerationLogEntry(models.Model):
@@ -403,8 +424,12 @@ def new_creation_token() -> uuid.UUID:
     return uuid.uuid4()
 
 
-class Reply(index.Indexed, XtdComment):
-    """A reply in an experiment's discussion (django-comments-xtd's threaded comment)."""
+class Reply(index.Indexed, ModeratedContent, XtdComment):
+    """A reply in an experiment's discussion (django-comments-xtd's threaded comment).
+
+    xtd's `is_public` is what every read checks; it is False while the reply is held
+    or hidden, and the `ModeratedContent` fields say which and why.
+    """
 
     edited_at = models.DateTimeField(null=True, blank=True)
 
@@ -414,22 +439,29 @@ class Reply(index.Indexed, XtdComment):
         index.FilterField("is_public"),
         index.FilterField("is_removed"),
         index.FilterField("submit_date"),
+        index.FilterField("held_at"),
+        index.FilterField("hidden_at"),
     ]
 
     class Meta(XtdComment.Meta):
         verbose_name = _("reply")
         verbose_name_plural = _("replies")
+        constraints = moderated_content_constraints("reply")
 
     @classmethod
     def get_indexed_objects(cls):
         """Public replies under experiments whose discussion is public."""
         open_experiments = (
-            Experiment.objects.filter(state__in=(State.REGISTERED, State.CONCLUDED))
+            Experiment.objects.public()
+            .filter(state__in=(State.REGISTERED, State.CONCLUDED))
             .annotate(pk_text=Cast("pk", models.CharField()))
             .values("pk_text")
         )
         return cls.objects.filter(
-            is_public=True, is_removed=False, object_pk__in=Subquery(open_experiments)
+            NOT_WITHHELD,
+            is_public=True,
+            is_removed=False,
+            object_pk__in=Subquery(open_experiments),
         )
 
     def get_absolute_url(self, anchor_pattern="#c%(id)s") -> str:

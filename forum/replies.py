@@ -14,10 +14,15 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from moderation.services import (
+    FIRST_POSTS_REASON,
+    hold_for_review,
+    needs_premoderation,
+)
 from search.sync import index_sync_later
 
 from .models import DiscussionMute, Experiment, Reply
@@ -45,6 +50,8 @@ def reply_create(*, fields: dict) -> Reply:
     """Save a reply posted through the comments form (xtd's TmpXtdComment fields).
 
     A second identical post from the same person within a minute returns the first.
+    One of a new member's first replies is saved with `is_public` False and waits for
+    a moderator; it counts, and its followers hear of it, once approved.
     """
     experiment = fields["content_object"]
     same_place = (
@@ -62,10 +69,16 @@ def reply_create(*, fields: dict) -> Reply:
     )
     if duplicate is not None:
         return duplicate
+    held = fields.get("user") is not None and needs_premoderation(user=fields["user"])
     reply = Reply(
         **{name: value for name, value in fields.items() if name != "xtd_comment"}
     )
+    if held:
+        reply.is_public = False
     reply.save()
+    if held:
+        hold_for_review(target=reply, reason=FIRST_POSTS_REASON)
+        return reply
     Experiment.objects.filter(pk=experiment.pk).update(reply_count=F("reply_count") + 1)
     transaction.on_commit(lambda: _enqueue_notifications(reply.pk))
     return reply
@@ -114,9 +127,15 @@ class ThreadPage:
     total: int
 
 
-def replies_page(*, experiment: Experiment, page_number) -> ThreadPage:
-    """A page of whole threads (roots paginated), in three queries whatever the size."""
-    public = _replies_for(experiment).filter(is_public=True)
+def replies_page(*, experiment: Experiment, page_number, viewer=None) -> ThreadPage:
+    """A page of whole threads (roots paginated), in three queries whatever the size.
+
+    The viewer also sees their own replies that are held or hidden (with a notice).
+    """
+    shown = Q(is_public=True)
+    if viewer is not None and viewer.is_authenticated:
+        shown |= Q(user=viewer)
+    public = _replies_for(experiment).filter(shown)
     roots = (
         public.filter(level=0).order_by("thread_id").values_list("thread_id", flat=True)
     )

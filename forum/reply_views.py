@@ -15,9 +15,40 @@ from .models import Experiment, Reply
 @login_required
 @require_POST
 def reply_post(request):
-    """django_comments' posting view, in one transaction: a refused reply leaves no row."""
+    """django_comments' posting view, in one transaction: a refused reply leaves no row.
+
+    Nobody replies under an experiment that is held for or hidden by a moderator.
+    """
+    object_pk = request.POST.get("object_pk", "")
+    experiment = (
+        Experiment.objects.filter(pk=object_pk).first() if object_pk.isdigit() else None
+    )
+    if experiment is not None and experiment.is_withheld:
+        if experiment.author_id != request.user.pk:
+            raise Http404(_("No experiment found"))
+        messages.error(
+            request,
+            _("Replies open once a moderator has approved this experiment."),
+        )
+        return redirect(experiment.get_absolute_url())
     with transaction.atomic():
-        return post_comment(request)
+        response = post_comment(request)
+    if response.status_code == 302:
+        latest_held_at = (
+            Reply.objects.filter(user=request.user)
+            .order_by("-pk")
+            .values_list("held_at", flat=True)
+            .first()
+        )
+        if latest_held_at is not None:
+            messages.info(
+                request,
+                _(
+                    "Your reply is saved. A moderator checks a new member's first "
+                    "posts, so others will see it once a moderator has approved it."
+                ),
+            )
+    return response
 
 
 @require_GET

@@ -2,10 +2,12 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
+
+from moderation.models import NOT_WITHHELD
 
 from .choices import Decision, State
-from .models import Experiment
+from .models import Amendment, Experiment
 
 SORTS = {
     "newest": ("-registered_at", "-pk"),
@@ -48,7 +50,7 @@ def experiments_list(
 
 def experiments_for_feed(*, topic=None):
     """Registered and concluded experiments, newest first; a withdrawn plan is not re-published."""
-    experiments = Experiment.objects.filter(
+    experiments = Experiment.objects.public().filter(
         state__in=(State.REGISTERED, State.CONCLUDED)
     )
     if topic is not None:
@@ -66,8 +68,14 @@ def experiments_drafts(*, author):
     )
 
 
-def experiment_for_page(*, pk: int):
-    """One experiment with everything its page shows, or None."""
+def experiment_for_page(*, pk: int, viewer=None):
+    """One experiment with everything its page shows, or None.
+
+    Its amendments are the public ones, plus the viewer's own held or hidden ones.
+    """
+    shown = NOT_WITHHELD
+    if viewer is not None and viewer.is_authenticated:
+        shown = shown | Q(author=viewer)
     return (
         Experiment.objects.select_related(
             "author",
@@ -80,7 +88,10 @@ def experiment_for_page(*, pk: int):
         )
         .prefetch_related(
             "topics",
-            "amendments__author",
+            Prefetch(
+                "amendments",
+                queryset=Amendment.objects.filter(shown).select_related("author"),
+            ),
             "moderation_log",
         )
         .filter(pk=pk)
@@ -116,14 +127,18 @@ def outcome_summary(experiments) -> OutcomeSummary:
 
 
 def experiment_outcomes(experiment) -> OutcomeSummary:
-    """The experiment itself and every replication of it."""
+    """The experiment itself and every public replication of it."""
     return outcome_summary(
-        Experiment.objects.filter(Q(pk=experiment.pk) | Q(replication_of=experiment))
+        Experiment.objects.public().filter(
+            Q(pk=experiment.pk) | Q(replication_of=experiment)
+        )
     )
 
 
 def evidence_outcomes(evidence_page) -> OutcomeSummary:
-    return outcome_summary(Experiment.objects.filter(evidence_page=evidence_page))
+    return outcome_summary(
+        Experiment.objects.public().filter(evidence_page=evidence_page)
+    )
 
 
 def experiment_replications(experiment):

@@ -10,11 +10,19 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from moderation import redaction
+from moderation.audit import audit_record
+from moderation.models import NOT_WITHHELD, AuditAction
+from moderation.services import (
+    FIRST_POSTS_REASON,
+    hold_for_review,
+    needs_premoderation,
+)
 from search.sync import index_sync_later
 
 from . import permissions
 from .choices import State
-from .models import Amendment, Experiment, ModerationLogEntry
+from .models import Amendment, Experiment
 from .plan import (
     AMENDABLE_FIELD_NAMES,
     PLAN_FIELD_NAMES,
@@ -24,7 +32,7 @@ from .plan import (
 )
 from .rules import RESULT_FIELDS, plan_problems, results_problems
 
-REDACTED = "[Removed by a moderator]"
+REDACTED = redaction.REDACTED
 COPIED_ON_BUILD = tuple(
     name
     for name in PLAN_FIELD_NAMES
@@ -108,7 +116,10 @@ def experiment_delete_draft(*, experiment: Experiment, by) -> None:
 
 @transaction.atomic
 def experiment_register(*, experiment: Experiment, by) -> Experiment:
-    """Freeze the plan: store its canonical form, SHA-256 and the registration time."""
+    """Freeze the plan: store its canonical form, SHA-256 and the registration time.
+
+    One of a new member's first posts then waits for a moderator (`is_held`).
+    """
     experiment = _locked(experiment)
     _refuse_unless(
         permissions.can_register(by, experiment),
@@ -122,6 +133,7 @@ def experiment_register(*, experiment: Experiment, by) -> Experiment:
             _("The plan is not ready to register: %(problems)s")
             % {"problems": "; ".join(problems)}
         )
+    held = needs_premoderation(user=by)
     now = timezone.now().replace(microsecond=0)
     plan = plan_as_dict(experiment, registered_at=now)
     experiment.registered_plan = plan
@@ -130,12 +142,16 @@ def experiment_register(*, experiment: Experiment, by) -> Experiment:
     experiment.is_retrospective = experiment.data_collection_started
     experiment.state = State.REGISTERED
     experiment.save()
+    if held:
+        hold_for_review(target=experiment, reason=FIRST_POSTS_REASON)
     return experiment
 
 
 def current_text(experiment: Experiment, field: str, amendments=None) -> str:
-    """The text of one plan field after every amendment so far."""
-    amendments = experiment.amendments.all() if amendments is None else amendments
+    """The text of one plan field after every public amendment so far."""
+    if amendments is None:
+        # A held or hidden amendment's text must not reach a copy or the next diff.
+        amendments = experiment.amendments.filter(NOT_WITHHELD)
     text = (experiment.registered_plan or {}).get(field, getattr(experiment, field))
     for amendment in amendments:
         if amendment.field == field:
@@ -235,19 +251,13 @@ def experiment_redact_plan(
         raise ActionRefused(_("Only the plan's text can be redacted."))
     if not reason.strip():
         raise ActionRefused(_("Give a reason for the redaction; it is logged."))
-    setattr(experiment, field, REDACTED)
-    if experiment.registered_plan and field in experiment.registered_plan:
-        experiment.registered_plan[field] = REDACTED
-    experiment.save()
-    experiment.amendments.filter(field=field).update(
-        previous_text=REDACTED, new_text=REDACTED
-    )
-    ModerationLogEntry.objects.create(
-        experiment=experiment,
-        moderator=by,
-        action=ModerationLogEntry.Action.REDACT_PLAN,
+    redaction.purge(experiment, field=field, by=by, reason=reason)
+    audit_record(
+        actor=by,
+        action=AuditAction.REDACTED,
+        target=experiment,
+        reason=reason,
         field=field,
-        reason=reason.strip(),
     )
 
 
@@ -272,6 +282,10 @@ def experiment_start_replication(*, original: Experiment, by) -> Experiment:
         permissions.can_build_on(by, original),
         _("Only registered or concluded experiments can be replicated."),
     )
+    _refuse_unless(
+        not original.is_withheld,
+        _("This experiment is with the moderators; it can be replicated once public."),
+    )
     return _build_on(original, by=by, link="replication_of")
 
 
@@ -283,5 +297,9 @@ def experiment_start_follow_up(*, predecessor: Experiment, by) -> Experiment:
         _(
             "Only the author can start the next cycle of a registered or concluded experiment."
         ),
+    )
+    _refuse_unless(
+        not predecessor.is_withheld,
+        _("The next cycle can start once a moderator has approved this experiment."),
     )
     return _build_on(predecessor, by=by, link="follow_up_of")

@@ -36,8 +36,14 @@ PER_PAGE = 20
 
 
 def _experiment_or_404(request, pk: int) -> Experiment:
-    experiment = selectors.experiment_for_page(pk=pk)
+    experiment = selectors.experiment_for_page(pk=pk, viewer=request.user)
     if experiment is None or not permissions.can_view(request.user, experiment):
+        raise Http404(_("No experiment found"))
+    if experiment.is_withheld and not (
+        permissions.is_author(request.user, experiment)
+        or permissions.is_moderator(request.user)
+    ):
+        # Held for or hidden by a moderator: only its author and moderators see it.
         raise Http404(_("No experiment found"))
     return experiment
 
@@ -78,20 +84,26 @@ def experiment_detail(request, pk: int, slug: str | None = None):
     if slug != experiment.slug:
         return redirect(experiment.get_absolute_url(), permanent=True)
     grouped = presenters.amendments_by_field(experiment)
+    moderator = permissions.is_moderator(request.user)
+    public = experiment.is_public
     context = {
         "experiment": experiment,
         "plan_sections": presenters.plan_sections(experiment, grouped),
         "header_amendments": presenters.header_amendments(grouped),
+        "is_moderator": moderator,
         "can": {
             "edit": permissions.can_edit_plan(request.user, experiment),
             "amend": permissions.can_amend(request.user, experiment),
             "results": permissions.can_post_results(request.user, experiment),
             "withdraw": permissions.can_withdraw(request.user, experiment),
-            "replicate": permissions.can_build_on(request.user, experiment)
+            "replicate": public
+            and permissions.can_build_on(request.user, experiment)
             and not permissions.is_author(request.user, experiment),
-            "follow_up": permissions.can_start_follow_up(request.user, experiment),
-            "redact": permissions.can_redact(request.user, experiment),
-            "reply": permissions.can_reply(request.user, experiment),
+            "follow_up": public
+            and permissions.can_start_follow_up(request.user, experiment),
+            "redact": moderator and not experiment.is_draft,
+            "reply": public and permissions.can_reply(request.user, experiment),
+            "report": request.user.is_authenticated and not experiment.is_draft,
         },
         "outcomes": selectors.experiment_outcomes(experiment),
         "replications": selectors.experiment_replications(experiment),
@@ -103,14 +115,16 @@ def experiment_detail(request, pk: int, slug: str | None = None):
         context.update(
             critiques=section,
             critique_chart=profile_chart(section.profile),
-            can_critique=critique_permissions.can_critique(request.user, experiment),
-            can_request_critique=critique_permissions.can_request(
-                request.user, experiment
-            ),
+            can_critique=public
+            and critique_permissions.can_critique(request.user, experiment),
+            can_request_critique=public
+            and critique_permissions.can_request(request.user, experiment),
         )
         context.update(
             thread=replies.replies_page(
-                experiment=experiment, page_number=request.GET.get("page")
+                experiment=experiment,
+                page_number=request.GET.get("page"),
+                viewer=request.user,
             ),
             reply_form=ReplyForm(experiment) if context["can"]["reply"] else None,
             max_reply_level=settings.COMMENTS_XTD_MAX_THREAD_LEVEL_BY_APP_MODEL[
@@ -216,16 +230,28 @@ def experiment_register(request, pk: int):
     experiment = _experiment_or_404(request, pk)
     if request.method == "POST":
         try:
-            services.experiment_register(experiment=experiment, by=request.user)
+            experiment = services.experiment_register(
+                experiment=experiment, by=request.user
+            )
         except services.ActionRefused as error:
             messages.error(request, str(error))
             if permissions.can_edit_plan(request.user, experiment):
                 return redirect("forum:experiment_register", pk=pk)
             return redirect(experiment.get_absolute_url())
-        messages.success(
-            request,
-            _("Your plan is registered. It can no longer be edited, only amended."),
-        )
+        if experiment.is_held:
+            messages.success(
+                request,
+                _(
+                    "Your plan is registered. It can no longer be edited, only "
+                    "amended. A moderator checks a new member's first posts, so "
+                    "others will see it once a moderator has approved it."
+                ),
+            )
+        else:
+            messages.success(
+                request,
+                _("Your plan is registered. It can no longer be edited, only amended."),
+            )
         return redirect(experiment.get_absolute_url())
     if not permissions.can_register(request.user, experiment):
         messages.error(request, _("This plan is already registered or is not yours."))

@@ -1,7 +1,8 @@
 """In-app notifications and the kinds of e-mail each person has turned off.
 
 A notification stores links to what it is about, not copied text, so a title that a
-moderator redacts is redacted in every notification too.
+moderator redacts is redacted in every notification too, and a queued e-mail (rendered
+from the row when it is sent) carries the redacted text.
 """
 
 from django.conf import settings
@@ -18,6 +19,8 @@ class Kind(models.TextChoices):
         "reviewer_acknowledged",
         _("A reviewer acknowledged your answers"),
     )
+    CONTENT_HIDDEN = "content_hidden", _("Something you posted was hidden")
+    CONTENT_APPROVED = "content_approved", _("A moderator approved your post")
 
 
 class NotificationQuerySet(models.QuerySet):
@@ -74,6 +77,25 @@ class Notification(models.Model):
     @property
     def is_unread(self) -> bool:
         return self.read_at is None
+
+    @property
+    def experiment_title(self) -> str:
+        """The experiment's title, unless the recipient may no longer see it."""
+        experiment = self.experiment
+        if experiment.is_public or experiment.author_id == self.recipient_id:
+            return experiment.title
+        return str(_("an experiment that is no longer shown"))
+
+    @property
+    def is_still_relevant(self) -> bool:
+        """False once what it is about was hidden from the recipient (no e-mail then)."""
+        experiment = self.experiment
+        if not (experiment.is_public or experiment.author_id == self.recipient_id):
+            return False
+        critique = self.critique
+        return critique is None or (
+            critique.is_public or critique.reviewer_id == self.recipient_id
+        )
 
     def target_url(self) -> str:
         if self.critique_id:

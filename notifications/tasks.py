@@ -1,4 +1,9 @@
-"""E-mail for notifications, sent by the worker so requests never wait for SMTP."""
+"""E-mail for notifications, sent by the worker so requests never wait for SMTP.
+
+The e-mail is rendered from the notification's row and what it links to when the task
+runs, not when it was queued: text a moderator redacted meanwhile goes out redacted,
+and nothing is sent about something hidden from the recipient meanwhile.
+"""
 
 from django_tasks import task
 
@@ -12,6 +17,8 @@ SUBJECTS = {
     "response_received": "The author answered your critique of “{title}”",
     "critique_requested": "Would you critique “{title}”?",
     "reviewer_acknowledged": "A reviewer acknowledged your answers on “{title}”",
+    "content_hidden": "Something you posted on “{title}” is hidden",
+    "content_approved": "Your post on “{title}” is now public",
 }
 
 
@@ -33,6 +40,8 @@ def send_notification_email(notification_id: int) -> bool:
         return False
     if not wants_email(user=person, kind=notification.kind):
         return False
+    if not notification.is_still_relevant:
+        return False
     base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
     unsubscribe_url = base + reverse(
         "notifications:unsubscribe",
@@ -48,7 +57,7 @@ def send_notification_email(notification_id: int) -> bool:
         "unsubscribe_url": unsubscribe_url,
     }
     message = EmailMultiAlternatives(
-        subject=SUBJECTS[notification.kind].format(title=notification.experiment.title),
+        subject=SUBJECTS[notification.kind].format(title=notification.experiment_title),
         body=render_to_string("notifications/email/notification.txt", context),
         to=[person.email],
         headers={

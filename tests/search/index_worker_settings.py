@@ -16,3 +16,6 @@ TASKS = {
     }
 }
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+# The writer's experiments are published at once, as in the test settings; new
+# members' first posts waiting for a moderator are tested in tests/moderation.
+MODERATION_PREMODERATE_FIRST_POSTS = 0

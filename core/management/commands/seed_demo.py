@@ -6,6 +6,7 @@ from accounts.demo import DEMO_PASSWORD, demo_usernames, users_seed
 from critique.demo import critiques_seed
 from evidence.demo import evidence_seed
 from forum.demo import experiments_seed, replies_seed
+from moderation.services import premoderation_paused
 from search.sync import index_updates_paused
 
 
@@ -30,9 +31,10 @@ class Command(BaseCommand):
             ("critiques", critiques_seed),
         ]
         # One transaction: all of the demo or none of it (and far fewer SQLite syncs).
-        # The search index is rebuilt once afterwards rather than per object.
+        # The search index is rebuilt once afterwards rather than per object. Demo
+        # posts are published at once, not held for a moderator as new members' are.
         total = 0
-        with index_updates_paused(), transaction.atomic():
+        with index_updates_paused(), premoderation_paused(), transaction.atomic():
             for label, seed in steps:
                 created = seed()
                 total += len(created)
