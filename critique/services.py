@@ -184,11 +184,12 @@ def critique_problems(critique: Critique) -> list[str]:
 
 
 @transaction.atomic
-def critique_submit(*, critique: Critique, by) -> Critique:
+def critique_submit(*, critique: Critique, by, hold_reason: str = "") -> Critique:
     """Publish the draft. Tells the author; a concern for moderators opens a report.
 
-    One of a new member's first posts waits for a moderator instead; the author is
-    told once it is approved.
+    One of a new member's first posts, or a critique the identifiability check flags
+    (`hold_reason`), waits for a moderator instead; the author is told once it is
+    approved.
     """
     critique = _locked(critique)
     _refuse_unless(
@@ -200,14 +201,16 @@ def critique_submit(*, critique: Critique, by) -> Critique:
     critique.state = transition("submit", critique.state)
     problems = critique_problems(critique)
     _refuse_unless(not problems, " ".join(problems))
-    held = needs_premoderation(user=by)
+    if not hold_reason and needs_premoderation(user=by):
+        hold_reason = FIRST_POSTS_REASON
+    held = bool(hold_reason)
     critique.submitted_at = timezone.now()
     critique.save()
     CritiqueRequest.objects.filter(
         experiment=critique.experiment, reviewer=by, state=RequestState.OPEN
     ).update(state=RequestState.DONE, closed_at=critique.submitted_at)
     if held:
-        hold_for_review(target=critique, reason=FIRST_POSTS_REASON)
+        hold_for_review(target=critique, reason=hold_reason)
     else:
         notify(
             recipient=critique.experiment.author,

@@ -26,6 +26,10 @@ from .rubric import current_version
 from .workflow import ActionRefused
 
 PER_PAGE = 20
+QUASI_IDENTIFIERS_REASON = (
+    "The identifiability check found three or more details that together could "
+    "identify someone."
+)
 # Generous for a person, tight for a script; the limit page says what to do.
 WRITE_LIMIT = ratelimit(key="user", rate="60/h", method="POST", block=True)
 ASK_LIMIT = ratelimit(key="user", rate="20/h", method="POST", block=True)
@@ -66,12 +70,22 @@ def _save_from_form(request, *, form, critique: Critique):
         )
         return redirect(critique.get_edit_url())
     try:
-        services.critique_submit(critique=critique, by=request.user)
+        critique = services.critique_submit(
+            critique=critique,
+            by=request.user,
+            hold_reason=QUASI_IDENTIFIERS_REASON if form.needs_premoderation else "",
+        )
     except ActionRefused as error:
         messages.error(
             request, f"Your draft is saved, but it cannot be submitted yet. {error}"
         )
         return redirect(critique.get_edit_url())
+    if critique.is_held:
+        messages.success(
+            request,
+            "Your critique is submitted. A moderator checks it before others see it.",
+        )
+        return _back_to(critique)
     messages.success(request, "Your critique is published. The author has been told.")
     return _back_to(critique)
 

@@ -234,3 +234,25 @@ def test_live_check_endpoint_lists_findings(client, other_practitioner):
     (finding,) = response.json()["findings"]
     assert finding["severity"] == "block"
     assert finding["text"] == "sam@example.org"
+
+
+def test_three_quasi_identifiers_send_the_critique_to_a_moderator(
+    client, other_practitioner, django_capture_on_commit_callbacks, mailoutbox
+):
+    experiment = registered()
+    signed_in(client, other_practitioner)
+    text = "The boy is aged 7, one of seven children, and the only Sikh pupil there."
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("critique:critique_new", args=[experiment.pk]),
+            form_data(
+                strengths=text, identifiability_reason="Checked with my manager."
+            ),
+            follow=True,
+        )
+    critique = Critique.objects.get()
+    assert critique.state == "submitted"
+    assert critique.is_held
+    assert "A moderator checks it before others see it" in response.content.decode()
+    # The author hears nothing until a moderator approves it.
+    assert not [m for m in mailoutbox if experiment.author.email in m.to]
