@@ -174,7 +174,9 @@ def _close_reports(target, *, status: ReportStatus) -> int:
 def _fresh(target):
     """The target re-read (and locked where the database can) inside the transaction."""
     model = type(target)
-    query = model.objects.select_for_update()
+    # Only this row's own table: a reply's default query joins nullable tables, which
+    # PostgreSQL cannot lock.
+    query = model.objects.select_for_update(of=("self",))
     if isinstance(target, Amendment | Critique):
         query = query.select_related("experiment")
     return query.get(pk=target.pk)
