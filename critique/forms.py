@@ -17,7 +17,10 @@ from .choices import (
 )
 from .models import Critique
 from .rules import ScoreInput
+from .services import CHOICE_FIELDS, TEXT_FIELDS
 
+# The critique fields the form edits, as the save service names them.
+SAVED_FIELDS = TEXT_FIELDS + CHOICE_FIELDS
 MAX_POINTS = 10
 POINT_MAX_LENGTH = 2000
 SCORE_FIELD = re.compile(r"^(score|comment)_(\d+)$")
@@ -152,20 +155,7 @@ class CritiqueForm(IdentifiabilityCheckMixin, forms.Form):
 
     @staticmethod
     def _initial_from(critique: Critique) -> dict:
-        initial = {
-            name: getattr(critique, name)
-            for name in (
-                "strengths",
-                "other_explanations",
-                "suggestions",
-                "missed_evidence",
-                "certainty",
-                "recommendation",
-                "expertise",
-                "same_team",
-                "conflict_statement",
-            )
-        }
+        initial = {name: getattr(critique, name) for name in SAVED_FIELDS}
         points = list(critique.points.all())
         for kind, name in (
             (PointKind.CONCERN, "main_concerns"),
@@ -232,20 +222,7 @@ class CritiqueForm(IdentifiabilityCheckMixin, forms.Form):
                 comment=data.get(f"comment_{criterion.pk}", ""),
             )
         return {
-            "data": {
-                name: data[name]
-                for name in (
-                    "strengths",
-                    "other_explanations",
-                    "suggestions",
-                    "missed_evidence",
-                    "certainty",
-                    "recommendation",
-                    "expertise",
-                    "same_team",
-                    "conflict_statement",
-                )
-            },
+            "data": {name: data[name] for name in SAVED_FIELDS},
             "scores": scores,
             "concerns": data["concern_list"],
             "questions": data["question_list"],
