@@ -34,6 +34,8 @@ if str(ROOT) not in sys.path:
 from bench.corpus import CorpusGenerator, make_queries  # noqa: E402
 
 SEED = 20251126
+# The database task backend (bench/settings.py) the worker-path figures queue on.
+BENCH_TASKS = "search_bench"
 DEFAULT_SIZES = [10_000, 50_000]
 QUICK_SIZES = [1_000]
 TARGETS = {
@@ -181,19 +183,31 @@ def parse_args(argv):
     parser.add_argument(
         "--no-whatif",
         action="store_true",
-        help="skip the tuned-writer experiment (not the backend's own path)",
+        help="skip the rebuilds with other build options (BUILD_OPTIMIZE, BUILD_PROCS)",
     )
     parser.add_argument(
         "--whatif-up-to",
         type=int,
         default=10_000,
-        help="run the tuned-writer experiment at sizes up to this (default 10000)",
+        help="rebuild with other build options at sizes up to this (default 10000)",
     )
     parser.add_argument(
         "--procs",
         type=int,
         default=2,
-        help="Whoosh writer processes for the tuned-writer experiment (at most 2 here)",
+        help="BUILD_PROCS of the multi-process rebuild variant (1 skips it; at most 2)",
+    )
+    parser.add_argument(
+        "--sync-docs",
+        type=int,
+        default=2000,
+        help="index updates queued for the search worker's batch path (default 2000)",
+    )
+    parser.add_argument(
+        "--sync-single-docs",
+        type=int,
+        default=100,
+        help="of which run one task per commit, as before batching (default 100)",
     )
     parser.add_argument(
         "--tmpdir", type=Path, help="parent of the temporary working directory"
@@ -354,7 +368,6 @@ def index_whoosh(backend, chunk_size):
     build.add_model(Experiment)
     phases["start"] = now() - start
     chunks = iter(indexed_chunks(chunk_size))
-    segments_before_finish = None
     while True:
         start = now()
         chunk = next(chunks, None)
@@ -365,9 +378,6 @@ def index_whoosh(backend, chunk_size):
         build.add_items(Experiment, chunk)
         phases["add_items"] += now() - start
         count += len(chunk)
-    segments_before_finish = len(
-        whoosh_index.open_dir(str(rebuilder.build))._segments()
-    )
     start = now()
     rebuilder.finish()
     phases["finish"] = now() - start
@@ -381,145 +391,124 @@ def index_whoosh(backend, chunk_size):
         "docs_per_cpu_s": count / cpu_seconds,
         "phases_s": phases,
         "size_mb": dir_size(path) / 1e6,
-        "segments_before_optimize": segments_before_finish,
+        # Segments the build wrote (one per BUILD_LIMITMB of postings), and how
+        # many are left once finish() has merged them (BUILD_OPTIMIZE).
+        "segments_before_optimize": rebuilder.bulk.commits,
         "segments": len(whoosh_index.open_dir(str(path))._segments()),
+        "build_options": {
+            **backend.build_options,
+            "optimize": backend.build_optimize,
+        },
         "path": str(path),
     }
 
 
-def schema_with_spelling_on(columns):
-    """The backend's Experiment schema, with Whoosh's spelling words on `columns` only."""
-    import copy
+def build_variants(procs):
+    """(name, backend options) of the rebuilds with other build options."""
+    from search.backends.whoosh import WhooshSearchBackend
 
-    from whoosh import fields
-
-    from forum.models import Experiment
-    from search.backends.whoosh.mapping import whoosh_schema
-
-    schema = fields.Schema()
-    for name, field in whoosh_schema(Experiment).items():
-        if isinstance(field, fields.SpellField):
-            continue  # added back by Schema.add() for the columns that keep spelling
-        field = copy.deepcopy(field)
-        if isinstance(field, fields.TEXT):
-            field.spelling = name in columns
-        schema.add(name, field)
-    return schema
-
-
-def tuned_variants(procs):
-    """(name, procs, writer options, schema) of each experiment; None = the backend's schema."""
-    from search.backends.whoosh.mapping import TEXT, TEXT_GROUP_PREFIX
-
-    def spelling_columns(name):
-        # The columns search/backends/whoosh/spelling.py reads suggestions from.
-        return name == TEXT or name.startswith(TEXT_GROUP_PREFIX)
-
-    variants = [("bulk_writer", 1, {"limitmb": 256}, None)]
+    default_optimize = WhooshSearchBackend({"PATH": "-"}).build_optimize
+    variants = [
+        (
+            "no_optimize" if default_optimize else "optimize",
+            {"BUILD_OPTIMIZE": not default_optimize},
+        )
+    ]
     if procs > 1:
         variants.append(
             (
-                f"bulk_writer_procs{procs}",
-                procs,
-                {"limitmb": 128, "multisegment": True},
-                None,
+                f"procs{procs}_multisegment",
+                {"BUILD_PROCS": procs, "BUILD_MULTISEGMENT": True},
             )
         )
-    variants.append(("bulk_writer_spelling_on_text_only", 1, {"limitmb": 256}, True))
-    if procs > 1:
-        variants.append(
-            (
-                f"bulk_writer_procs{procs}_spelling_on_text_only",
-                procs,
-                {"limitmb": 128, "multisegment": True},
-                True,
-            )
-        )
-    return variants, spelling_columns
+    return variants
 
 
-def index_whoosh_tuned(chunk_size, procs, workdir):
-    """Not the backend's path: the same documents through tuned Whoosh writers.
-
-    Shows what a bulk path in search/backends/whoosh/index.py could reach: one
-    writer for the whole build, no per-document delete_by_term on a fresh index,
-    a larger memory pool, optionally several processes, no optimize(); and the
-    same with Whoosh's spelling words kept only on the columns spelling.py reads.
-    """
-    from whoosh import index as whoosh_index
-
-    from forum.models import Experiment
-    from search.backends.whoosh.mapping import ModelMapping, whoosh_schema
+def index_whoosh_variants(chunk_size, procs, workdir):
+    """The backend's rebuild path again, with other BUILD_* options, in scratch folders."""
+    from search.backends.whoosh import WhooshSearchBackend
 
     results = {}
-    variants, spelling_columns = tuned_variants(procs)
-    for name, nprocs, options, reduced_spelling in variants:
-        if reduced_spelling:
-            names = whoosh_schema(Experiment).names()
-            schema = schema_with_spelling_on([n for n in names if spelling_columns(n)])
-        else:
-            schema = whoosh_schema(Experiment)
-        path = workdir / f"tuned-{name}"
-        path.mkdir()
-        ix = whoosh_index.create_in(str(path), schema)
-        mapping = ModelMapping(Experiment)
-        gc.collect()
-        fetch = build_docs = add = 0.0
-        count = 0
+    for name, options in build_variants(procs):
+        path = workdir / f"variant-{name}"
+        backend = WhooshSearchBackend({"PATH": path, **options})
         children_before = os.times()
-        total_start, total_cpu = now(), cpu()
-        if nprocs > 1:
-            writer = ix.writer(procs=nprocs, **options)
-        else:
-            writer = ix.writer(**options)
-        chunks = iter(indexed_chunks(chunk_size))
-        while True:
-            start = now()
-            chunk = next(chunks, None)
-            fetch += now() - start
-            if chunk is None:
-                break
-            start = now()
-            groups = [mapping.document_group(obj) for obj in chunk]
-            build_docs += now() - start
-            start = now()
-            for docs in groups:
-                with writer.group():
-                    for doc in docs:
-                        writer.add_document(**doc)
-            add += now() - start
-            count += len(chunk)
-        start = now()
-        writer.commit()
-        commit = now() - start
-        seconds, cpu_seconds = now() - total_start, cpu() - total_cpu
+        entry = index_whoosh(backend, chunk_size)
         children_after = os.times()
-        cpu_seconds += (
+        # With BUILD_PROCS > 1 the indexing runs in child processes.
+        children_cpu = (
             children_after.children_user - children_before.children_user
         ) + (children_after.children_system - children_before.children_system)
-        results[name] = {
-            "writer_options": {"procs": nprocs, **options},
-            "spelling_columns": (
-                [n for n in schema.names() if spelling_columns(n)]
-                if reduced_spelling
-                else "as the backend (every text column)"
-            ),
-            "docs": count,
-            "seconds": seconds,
-            "docs_per_s": count / seconds,
-            "cpu_seconds": cpu_seconds,
-            "phases_s": {
-                "db_fetch": fetch,
-                "build_documents": build_docs,
-                "add_document": add,
-                "commit": commit,
-            },
-            "size_mb": dir_size(path) / 1e6,
-            "segments": len(whoosh_index.open_dir(str(path))._segments()),
-        }
-        log(f"  {name}: {count / seconds:.0f} docs/s")
+        entry["cpu_seconds"] += children_cpu
+        entry["docs_per_cpu_s"] = entry["docs"] / entry["cpu_seconds"]
+        entry["options"] = options
+        results[name] = entry
+        log(f"  {name}: {entry['docs_per_s']:.0f} docs/s")
         shutil.rmtree(path, ignore_errors=True)
     return results
+
+
+def index_sync_batches(count, single):
+    """The search worker's path: queued index_sync tasks, run by db_worker's Worker.
+
+    `count` experiments get an index_sync task each in a database task queue of
+    their own, and the worker runs them in this process; `single` of them first
+    with SEARCH_SYNC_BATCH = 1 (one task, one commit: the path before batching).
+    The live index is written, as a save would write it.
+    """
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    from django.conf import settings
+
+    from forum.models import Experiment
+    from search.sync import DEFAULT_BATCH, SEARCH_QUEUE, index_sync
+
+    pks = list(
+        Experiment.get_indexed_objects().order_by("-pk").values_list("pk", flat=True)
+    )
+    out = {}
+    for name, pks_here, batch in (
+        ("one_task_per_commit", pks[:single], 1),
+        ("batched", pks[single:][:count], DEFAULT_BATCH),
+    ):
+        if not pks_here:
+            continue
+        for pk in pks_here:
+            index_sync.using(backend=BENCH_TASKS).enqueue(
+                "forum", "experiment", str(pk)
+            )
+        settings.SEARCH_SYNC_BATCH = batch
+        worker = Worker(
+            queue_names=[SEARCH_QUEUE],
+            interval=0,
+            batch=True,
+            backend_name=BENCH_TASKS,
+            startup_delay=False,
+            max_tasks=None,
+            worker_id=f"bench-{name}",
+        )
+        gc.collect()
+        start, start_cpu = now(), cpu()
+        worker.run()
+        seconds, cpu_seconds = now() - start, cpu() - start_cpu
+        done = DBTaskResult.objects.filter(
+            backend_name=BENCH_TASKS, worker_ids=[f"bench-{name}"], status="SUCCESSFUL"
+        ).count()
+        out[name] = {
+            "tasks": len(pks_here),
+            "successful": done,
+            "batch_size": batch,
+            "seconds": seconds,
+            "docs_per_s": len(pks_here) / seconds,
+            "ms_per_doc": seconds * 1000 / len(pks_here),
+            "cpu_seconds": cpu_seconds,
+            "docs_per_cpu_s": len(pks_here) / cpu_seconds,
+        }
+        log(f"  index_sync {name}: {len(pks_here) / seconds:.0f} docs/s")
+    del settings.SEARCH_SYNC_BATCH
+    DBTaskResult.objects.filter(backend_name=BENCH_TASKS).delete()
+    return out
 
 
 def database_index_size_mb():
@@ -618,7 +607,11 @@ def search_whoosh_backend(backend, queries, warmups):
         return parse_query_string(text, operator="and")[1]
 
     out = {}
-    highlight_only = {"backend_highlight": [], "site_highlight": []}  # wall ms
+    highlight_only = {  # wall ms
+        "backend_highlight": [],
+        "site_highlight": [],
+        "site_highlight_prefetched": [],
+    }
 
     # The backend's compiled query and filter, on one reused searcher: what the
     # filter alone costs, without opening the index per search.
@@ -671,6 +664,16 @@ def search_whoosh_backend(backend, queries, warmups):
         highlight_only["site_highlight"].append((now() - start) * 1000)
         return snippets
 
+    def e2e_site_highlight_prefetched(text):
+        # The same, with the amendments search_text() reads fetched with the page
+        # (one query for all 20) instead of one query per experiment.
+        public = Experiment.objects.public().prefetch_related("amendments")
+        objects = list(backend.search(as_query(text), public)[:20])
+        start = now()
+        snippets = [site_highlight(obj.search_text(), text) for obj in objects]
+        highlight_only["site_highlight_prefetched"].append((now() - start) * 1000)
+        return snippets
+
     timed_pass(warmups, e2e)
     out["e2e"] = timed_pass(queries, e2e)
     timed_pass(warmups, e2e_backend_highlight)
@@ -679,8 +682,16 @@ def search_whoosh_backend(backend, queries, warmups):
     timed_pass(warmups, e2e_site_highlight)
     highlight_only["site_highlight"].clear()
     out["e2e_site_highlight"] = timed_pass(queries, e2e_site_highlight)
+    timed_pass(warmups, e2e_site_highlight_prefetched)
+    highlight_only["site_highlight_prefetched"].clear()
+    out["e2e_site_highlight_prefetched"] = timed_pass(
+        queries, e2e_site_highlight_prefetched
+    )
     out["highlight_only_backend"] = {"wall": highlight_only["backend_highlight"]}
     out["highlight_only_site"] = {"wall": highlight_only["site_highlight"]}
+    out["highlight_only_site_prefetched"] = {
+        "wall": highlight_only["site_highlight_prefetched"]
+    }
     return out
 
 
@@ -754,8 +765,8 @@ def bench_size(args, result, workdir, whoosh_backend, database_backend, queries,
     )
     save()
     if not args.no_whatif and size <= args.whatif_up_to:
-        log(f"{size}: tuned-writer experiment (not the backend's path)")
-        result["index_whoosh_tuned_experiment"] = index_whoosh_tuned(
+        log(f"{size}: rebuilds with other build options")
+        result["index_whoosh_variants"] = index_whoosh_variants(
             args.chunk_size, args.procs, workdir
         )
         save()
@@ -799,6 +810,13 @@ def bench_size(args, result, workdir, whoosh_backend, database_backend, queries,
             "timeout_s": args.db_timeout,
         }
         record({"e2e_database": db_times})
+
+    if args.sync_docs or args.sync_single_docs:
+        log(f"{size}: the search worker's index_sync path")
+        result["index_sync"] = index_sync_batches(
+            min(args.sync_docs, size), min(args.sync_single_docs, size)
+        )
+        save()
     return result
 
 
@@ -932,7 +950,7 @@ def render(report):
             lambda s, phase=phase: fmt(s["index_whoosh"]["phases_s"][phase]),
         )
     row(
-        "    segments before optimize -> after",
+        "    segments written -> after finish()",
         lambda s: (
             f"{s['index_whoosh']['segments_before_optimize']} -> "
             f"{s['index_whoosh']['segments']}"
@@ -943,20 +961,39 @@ def render(report):
         lambda s: fmt(s["index_whoosh"]["docs_per_cpu_s"], 0),
     )
     row("  Whoosh index size on disk (MB)", lambda s: fmt(s["index_whoosh"]["size_mb"]))
-    tuned = [s.get("index_whoosh_tuned_experiment", {}) for s in sizes]
-    names = next((list(t) for t in tuned if t), [])
+    variants = [s.get("index_whoosh_variants", {}) for s in sizes]
+    names = next((list(v) for v in variants if v), [])
     if names:
-        add("  experiment, NOT the backend's path (docs/s):")
+        add("  same path, other build options (docs/s; docs/CPU-s incl. children):")
     for name in names:
-        row(
-            f"    {name}",
-            lambda s, name=name: fmt(
-                s.get("index_whoosh_tuned_experiment", {})
-                .get(name, {})
-                .get("docs_per_s"),
-                0,
-            ),
-        )
+
+        def variant(s, name=name):
+            entry = s.get("index_whoosh_variants", {}).get(name)
+            if not entry:
+                return "-"
+            return (
+                f"{fmt(entry['docs_per_s'], 0)}; {fmt(entry['docs_per_cpu_s'], 0)} "
+                f"({entry['segments']} seg)"
+            )
+
+        row(f"    {name}", variant)
+    if any("index_sync" in s for s in sizes):
+        add("  search worker, queued index_sync tasks (docs/s; ms per doc):")
+        for name, label in (
+            ("one_task_per_commit", "one task per commit (SEARCH_SYNC_BATCH=1)"),
+            ("batched", "batched (SEARCH_SYNC_BATCH=500)"),
+        ):
+
+            def sync(s, name=name):
+                entry = s.get("index_sync", {}).get(name)
+                if not entry:
+                    return "-"
+                return (
+                    f"{fmt(entry['docs_per_s'], 0)}; {fmt(entry['ms_per_doc'], 1)} "
+                    f"(n={entry['tasks']})"
+                )
+
+            row(f"    {label}", sync)
     if any("index_database" in s for s in sizes):
         row(
             "  database backend (SQLite FTS5) (docs/s)",
@@ -978,6 +1015,11 @@ def render(report):
     row("      highlighting alone (20 results)", lat("highlight_only_backend"))
     row("  3 end to end + search.highlight(search_text())", lat("e2e_site_highlight"))
     row("      highlighting alone (20 results)", lat("highlight_only_site"))
+    row(
+        "    the same, amendments prefetched",
+        lat("e2e_site_highlight_prefetched"),
+    )
+    row("      highlighting alone (20 results)", lat("highlight_only_site_prefetched"))
     if any("e2e_database" in s["latency"] for s in sizes):
         row("  4 end to end, database backend", lat("e2e_database"))
         row(

@@ -56,3 +56,14 @@ LOGGING = {
     # resulting "index missing" errors are expected and say nothing about search.
     "loggers": {"search.sync": {"level": "CRITICAL"}},
 }
+
+# A database task queue of the bench's own, for the search worker's figures
+# (search_bench.py's index_sync_batches); the test settings' immediate backend
+# stays the default, so saves during the bench still index at once.
+TASKS = {
+    **TASKS,  # noqa: F405
+    "search_bench": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["search"],
+    },
+}

@@ -5,6 +5,8 @@ the database and a real `db_worker` runs it. The database and the index folder c
 from DATABASE_URL and SEARCH_INDEX_PATH, which the test points at a temporary folder.
 """
 
+import os
+
 from config.settings.dev import *  # noqa: F403
 
 DEBUG = False
@@ -16,6 +18,8 @@ TASKS = {
     }
 }
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+# How many queued index updates one commit may take (search/sync.py); a test lowers it.
+SEARCH_SYNC_BATCH = int(os.environ.get("SEARCH_SYNC_BATCH", "500"))
 # The writer's experiments are published at once, as in the test settings; new
 # members' first posts waiting for a moderator are tested in tests/moderation.
 MODERATION_PREMODERATE_FIRST_POSTS = 0

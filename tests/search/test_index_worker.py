@@ -15,11 +15,16 @@ behind show the kill landed inside the commit.
 What django-tasks-db 0.12 does with a worker that dies: the task it had claimed stays
 RUNNING for ever, and nothing in the package puts it back. `search_worker` therefore
 returns RUNNING search tasks to READY when it starts (the queue has one worker, so they
-belong to a dead one); the last test checks the next worker re-runs them.
+belong to a dead one); the kill tests check the next worker re-runs them.
+
+Batches: an `index_sync` task also claims the other index updates waiting in the queue
+and writes them all in one Whoosh commit (search/sync.py). Commits are counted from
+the index itself: every commit writes a new table of contents, one generation on.
 """
 
 import fcntl
 import json
+import math
 import os
 import shutil
 import signal
@@ -58,6 +63,11 @@ RETITLE_EVERY = 5  # every 5th experiment ends with 3 titles, a few more with 2
 VERSIONS = 3
 KILL_BATCH = 100  # experiments queued in one go for the killed workers
 REQUEUE_BATCH = 10
+BATCH_WRITES = 30  # experiments whose queued updates one worker writes at once
+SMALL_BATCH = 4  # SEARCH_SYNC_BATCH for the capped run
+# SEARCH_SYNC_BATCH while workers are killed: small enough that the queue takes
+# several commits, so a second kill still finds a write to land in.
+KILL_SYNC_BATCH = 10
 
 needs_proc_locks = pytest.mark.skipif(
     not os.path.exists("/proc/locks"),
@@ -87,7 +97,7 @@ class Site:
 
     # Processes
 
-    def start(self, name: str, args: list[str]) -> subprocess.Popen:
+    def start(self, name: str, args: list[str], env=None) -> subprocess.Popen:
         with (
             open(self.logs / f"{name}.out", "wb") as out,
             open(self.logs / f"{name}.err", "wb") as err,
@@ -95,7 +105,7 @@ class Site:
             process = subprocess.Popen(
                 [sys.executable, *args],
                 cwd=PROJECT,
-                env=self.env,
+                env={**self.env, **(env or {})},
                 stdin=subprocess.DEVNULL,
                 stdout=out,
                 stderr=err,
@@ -123,8 +133,8 @@ class Site:
     def manage(self, name: str, *args: str) -> str:
         return self.finish(name, self.start(name, ["manage.py", *args]))
 
-    def start_worker(self, name: str, *options: str) -> subprocess.Popen:
-        return self.start(
+    def start_worker(self, name: str, *options: str, env=None) -> subprocess.Popen:
+        process = self.start(
             name,
             [
                 "manage.py",
@@ -137,7 +147,9 @@ class Site:
                 name,
                 *options,
             ],
+            env=env,
         )
+        return process
 
     def start_writer(self, number: int, count: int, retitle_every=0, versions=1):
         args = ["-m", HELPERS_MODULE, "write", "--writer", str(number)]
@@ -211,16 +223,15 @@ class Site:
         return counts["SUCCESSFUL"] >= count
 
     def wait_drained(self, worker: subprocess.Popen, name: str) -> None:
-        """Wait until no search task is READY and the worker `name` runs none.
+        """Wait until no search task is READY or RUNNING.
 
-        Tasks left RUNNING by a killed worker do not count: nothing ever runs them.
+        Tasks a killed worker left RUNNING count as waiting: the worker `name`
+        puts them back in the queue when it starts, then runs them.
         """
         deadline = time.monotonic() + DRAIN_TIMEOUT
         while True:
             counts = self.task_counts()
-            if counts["READY"] == 0 and not any(
-                task["workers"][-1] == name for task in self.search_tasks("RUNNING")
-            ):
+            if counts["READY"] == 0 and counts["RUNNING"] == 0:
                 return
             assert worker.poll() is None, f"{name} died:\n{self.log(name)}"
             assert time.monotonic() < deadline, (
@@ -242,6 +253,10 @@ class Site:
                 if "ms__pk" in stored:  # root documents only
                     titles.setdefault(stored["ms__pk"], []).append(stored["title"])
         return titles
+
+    def generation(self) -> int:
+        """The experiment index's generation: one more after every commit."""
+        return whoosh_index.open_dir(self.index_path()).latest_generation()
 
     def whoosh_count(self, word: str) -> int:
         index = whoosh_index.open_dir(self.index_path())
@@ -403,17 +418,19 @@ def kill_rounds(site: Site, worker, marks: tuple[int, ...]):
 
 @needs_proc_locks
 def test_worker_killed_mid_write_leaves_a_usable_index(site):
+    site.env["SEARCH_SYNC_BATCH"] = str(KILL_SYNC_BATCH)
     worker = site.start_worker("worker1")
     writer = site.start_writer(1, KILL_BATCH)
     killed, worker, name = kill_rounds(site, worker, (20, 120))
     words = json.loads(site.finish("writer1", writer))["titles"]
     site.wait_drained(worker, name)
 
-    # A killed worker leaves at most the one task it had claimed, RUNNING for ever.
-    stuck = site.search_tasks("RUNNING")
-    claimed_by = Counter(task["workers"][-1] for task in stuck)
-    assert set(claimed_by) <= set(killed), stuck
-    assert all(count == 1 for count in claimed_by.values()), stuck
+    # Whatever a killed worker had claimed (its task and the batch that task took
+    # from the queue) the next worker put back in the queue and ran.
+    assert site.search_tasks("RUNNING") == []
+    reruns = Counter(tuple(task["workers"]) for task in site.search_tasks("SUCCESSFUL"))
+    print(f"tasks by the workers that ran them: {dict(reruns)}")
+    assert any(len(workers) > 1 and workers[0] in killed for workers in reruns)
     assert site.task_counts()["FAILED"] == 0
     assert_clean_log(site, name)
     # What the cut-short commits left behind, later commits have removed.
@@ -421,28 +438,12 @@ def test_worker_killed_mid_write_leaves_a_usable_index(site):
 
     database = site.published_titles()
     assert sorted(database) == sorted(words)
-    indexed = site.indexed_titles()
-    assert all(len(titles) == 1 for titles in indexed.values()), indexed
-    assert set(indexed) <= set(database)
-    missing = set(database) - set(indexed)
-    # Only what a killed worker had claimed can be missing: that task never re-runs
-    # (a later task for the same experiment, such as its registration after its
-    # draft save, does write it).
-    assert missing <= {task["args"][2] for task in stuck}, (missing, stuck)
-    print(f"left RUNNING: {stuck}; missing from the index: {sorted(missing)}")
-    if missing:
-        # The recovery step the README names, needed only for a task left RUNNING.
-        site.manage("update_index", "update_index", "-v", "0")
-
+    # Nothing is missing and nothing is doubled, without a rebuild.
     indexed = site.indexed_titles()
     assert indexed == {pk: [title] for pk, title in database.items()}
     found = site.check("checker", [each[-1] for each in words.values()])
     assert found["common"] == len(database)
     assert all(found["hits"][each[-1]] == [pk] for pk, each in words.items())
-
-
-class TaskLeftRunning(Exception):
-    """The one failure test_next_worker_reruns_... is expected to end with today."""
 
 
 @needs_proc_locks
@@ -458,13 +459,16 @@ def test_next_worker_reruns_the_task_a_killed_worker_had_claimed(site):
     for number in range(1, 4):
         worker = site.start_worker(f"worker{number}")
         site.kill_while_writing(worker)
-        # Killed holding the write lock, so after claiming a task; unless it had
-        # just let go of the lock and finished, which needs another try.
+        # Killed holding the write lock, so after claiming a task (and the rest of
+        # the queue with it, as one batch); unless it had just let go of the lock
+        # and finished, which needs another try.
         if site.search_tasks("RUNNING"):
             break
     else:
         pytest.fail("no kill landed while the worker had a task claimed")
-    assert 0 < site.task_counts()["READY"] < queued
+    claimed = site.search_tasks("RUNNING")
+    assert {task["workers"][-1] for task in claimed} == {f"worker{number}"}
+    assert len(claimed) + site.task_counts()["READY"] == queued
     name = f"worker{number + 1}"
     worker = site.start_worker(name)
     site.wait_drained(worker, name)
@@ -472,12 +476,45 @@ def test_next_worker_reruns_the_task_a_killed_worker_had_claimed(site):
     database = site.published_titles()
     assert database.keys() == titles["titles"].keys()
     indexed = site.indexed_titles()
-    left_running = site.search_tasks("RUNNING")
-    if left_running:
-        old = {pk: indexed[pk] for pk in database if indexed.get(pk) != [database[pk]]}
-        raise TaskLeftRunning(
-            f"the next worker never ran {left_running}; the index keeps {old}"
-        )
+    # Drained: the claimed tasks were put back in the queue and run again.
+    reruns = {tuple(task["workers"]) for task in site.search_tasks("SUCCESSFUL")}
+    assert (f"worker{number}", name) in reruns
     assert site.task_counts()["FAILED"] == 0
     assert_clean_log(site, name)
     assert indexed == {pk: [title] for pk, title in database.items()}
+
+
+def test_queued_updates_are_written_in_one_commit_per_batch(site):
+    # Updates queued while no worker runs (a draft save and a registration each)...
+    site.finish("writer1", site.start_writer(1, BATCH_WRITES))
+    first = queued = site.task_counts()["READY"]
+    assert queued >= 2 * BATCH_WRITES
+    before = site.generation()
+    # ...are all taken by the worker's first task and written in one commit.
+    site.finish("worker", site.start_worker("worker", "--batch"))
+    assert site.generation() == before + 1
+    assert site.task_counts() == Counter({"SUCCESSFUL": queued})
+    tasks = site.search_tasks("SUCCESSFUL")
+    assert {tuple(task["workers"]) for task in tasks} == {("worker",)}
+    assert_clean_log(site, "worker")
+    database = site.published_titles()
+    assert len(database) == BATCH_WRITES
+    assert site.indexed_titles() == {pk: [title] for pk, title in database.items()}
+
+    # With a smaller cap, one commit per SMALL_BATCH tasks: the last write wins.
+    titles = json.loads(site.finish("retitle", site.start_retitle(1, version=1)))
+    queued = site.task_counts()["READY"]
+    assert queued == BATCH_WRITES
+    before = site.generation()
+    capped = site.start_worker(
+        "capped", "--batch", env={"SEARCH_SYNC_BATCH": str(SMALL_BATCH)}
+    )
+    site.finish("capped", capped)
+    assert site.generation() == before + math.ceil(queued / SMALL_BATCH)
+    assert site.task_counts() == Counter({"SUCCESSFUL": first + queued})
+    assert_clean_log(site, "capped")
+    database = site.published_titles()
+    assert {pk: title.rsplit(" ", 1)[1] for pk, title in database.items()} == titles[
+        "titles"
+    ]
+    assert site.indexed_titles() == {pk: [title] for pk, title in database.items()}

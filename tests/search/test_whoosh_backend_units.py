@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 from whoosh import fields, searching
+from whoosh import highlight as whoosh_highlight
+from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.index import EmptyIndexError
 
@@ -39,6 +41,8 @@ from search.backends.whoosh.filters import (
     _Node,
     finalize,
 )
+from search.backends.whoosh.highlight import _TOKENS, _MarkFormatter
+from search.backends.whoosh.mapping import STEMMING_ANALYZER
 from search.backends.whoosh.queries import EVERYTHING, NOTHING, q_and, q_not, q_or
 from search.backends.whoosh.storage import IndexStore
 from tests.evidence.factories import EvidencePageFactory, PracticeHypothesisFactory
@@ -78,16 +82,22 @@ def pages(evidence_index, topic):
     return conferencing, parenting, draft
 
 
-def rebuild(backend, root=Page):
-    """What update_index does for one index."""
+def rebuild(backend, root=Page, chunks=1):
+    """What update_index does for one index (in `chunks` add_items() calls per model)."""
     index = backend.get_index_for_model(root)
     rebuilder = backend.rebuilder_class(index)
     building = rebuilder.start()
     for model in get_indexed_models():
         if issubclass(model, root):
-            building.add_items(model, list(model.get_indexed_objects()))
+            objects = list(model.get_indexed_objects().order_by("pk"))
+            for start in range(chunks):
+                building.add_items(model, objects[start::chunks])
     rebuilder.finish()
     return index
+
+
+def open_index(backend, index):
+    return whoosh_index.open_dir(str(backend.store.current(index.name)))
 
 
 def titles(results):
@@ -410,3 +420,141 @@ def test_highlight_result_uses_the_stored_text(backend, pages):
     assert "&lt;script&gt;" in snippet
     assert "<" not in snippet.replace("<mark>", "").replace("</mark>", "")
     assert whoosh_backend.highlight_result(backend, conferencing, "unrelated") == ""
+
+
+def test_quick_highlight_tokens_are_the_analyzers_tokens():
+    text = (
+        "The Families' café: naïve co-operation, e.g. 3.5 visits; WILL of running "
+        "runners à l'école. It's the children's  voice\u2014and THEIR wishes... "
+        "Über-cautious Ærø ﬁnal"
+    )
+
+    def tokens(analyzer):
+        return [
+            (t.text, t.stopped, t.startchar, t.endchar)
+            for t in analyzer(text, chars=True, mode="query", removestops=False)
+        ]
+
+    assert tokens(_TOKENS) == tokens(STEMMING_ANALYZER)
+    words = {"famili", "run", "will", "child", "wish", "cautious"}
+    options = {"top": 3}
+    fragmenter = whoosh_highlight.ContextFragmenter(maxchars=40, surround=10)
+    formatter = _MarkFormatter()
+    expected = whoosh_highlight.highlight(
+        text * 5, words, STEMMING_ANALYZER, fragmenter, formatter, **options
+    )
+    assert expected
+    assert (
+        whoosh_highlight.highlight(
+            text * 5, words, _TOKENS, fragmenter, formatter, **options
+        )
+        == expected
+    )
+
+
+# Writing in batches and bulk
+
+
+def test_write_batch_adds_and_deletes_in_one_commit(backend, pages, evidence_index):
+    index = rebuild(backend)
+    conferencing, parenting, _draft = pages
+    kinship = EvidencePageFactory(parent=evidence_index, title="Kinship care")
+    fostering = EvidencePageFactory(parent=evidence_index, title="Fostering panels")
+    before = open_index(backend, index).latest_generation()
+    backend.write_batch(
+        [kinship, fostering], [(EvidencePage, parenting.pk), (Page, conferencing.pk)]
+    )
+    assert open_index(backend, index).latest_generation() == before + 1
+    assert titles(backend.search(MATCH_ALL, EvidencePage)) == [
+        "Fostering panels",
+        "Kinship care",
+        "Restorative conferencing draft",
+    ]
+
+
+def test_write_batch_leaves_out_an_object_it_cannot_build(
+    backend, pages, evidence_index, monkeypatch
+):
+    rebuild(backend)
+    kinship = EvidencePageFactory(parent=evidence_index, title="Kinship care")
+    broken = EvidencePageFactory(parent=evidence_index, title="Broken page")
+    original = whoosh_backend.index.ModelMapping.document_group
+
+    def document_group(self, obj):
+        if obj.pk == broken.pk:
+            raise ValueError("cannot build")
+        return original(self, obj)
+
+    monkeypatch.setattr(
+        whoosh_backend.index.ModelMapping, "document_group", document_group
+    )
+    failed = []
+    backend.write_batch(
+        [kinship, broken], [], on_error=lambda obj, error: failed.append(obj)
+    )
+    assert failed == [broken]
+    assert titles(backend.search("kinship", EvidencePage)) == ["Kinship care"]
+    with pytest.raises(ValueError, match="cannot build"):
+        backend.write_batch([kinship, broken], [])
+
+
+def test_a_build_in_several_segments_finds_everything_once(
+    tmp_path, pages, evidence_index, monkeypatch
+):
+    backend = WhooshSearchBackend(
+        {"PATH": tmp_path / "whoosh", "BUILD_LIMITMB": 1, "BUILD_OPTIMIZE": False}
+    )
+    for number in range(12):
+        EvidencePageFactory(parent=evidence_index, title=f"Kinship care {number}")
+    # A tiny writer fills up after a few pages: each then becomes a segment.
+    monkeypatch.setattr(whoosh_backend.index.BulkBuild, "FULL", 0.01)
+    # Each page comes twice, in two add_items() calls: the second replaces the first.
+    index = rebuild(backend, chunks=1)
+    rebuilder = backend.rebuilder_class(index)
+    building = rebuilder.start()
+    pages_now = list(EvidencePage.objects.order_by("pk"))
+    building.add_items(EvidencePage, pages_now)
+    renamed = pages_now[-1]
+    renamed.title = "Renamed while building"  # in the index only
+    building.add_items(EvidencePage, [renamed])
+    rebuilder.finish()
+    assert len(open_index(backend, index)._segments()) > 1
+    assert backend.search("kinship", EvidencePage).count() == 11
+    assert backend.search(MATCH_ALL, EvidencePage).count() == len(pages_now)
+    assert [page.pk for page in backend.search("renamed", EvidencePage)] == [renamed.pk]
+
+
+def test_spelling_words_are_written_once_and_still_suggest(backend, pages):
+    index = rebuild(backend)
+    with open_index(backend, index).searcher() as searcher:
+        reader = searcher.reader()
+        spelling = [name for name in reader.indexed_field_names() if "spell_" in name]
+        assert spelling
+        for name in spelling:
+            for term in reader.lexicon(name):
+                assert reader.doc_frequency(name, term) == 1
+    assert backend.spelling_suggestion("coordinater", [EvidencePage]) == "coordinator"
+
+
+# Reusing open searchers
+
+
+def test_a_searcher_is_reused_until_the_index_changes(backend, pages, evidence_index):
+    index = rebuild(backend)
+    opened = []
+
+    def searcher_of(reader):
+        opened.append(reader.searcher)
+        return reader.path
+
+    first_path = backend.store.search(index.name, searcher_of)
+    backend.store.search(index.name, searcher_of)
+    assert opened[0] is opened[1]
+    backend.add(EvidencePageFactory(parent=evidence_index, title="Kinship care"))
+    backend.store.search(index.name, searcher_of)
+    assert opened[2] is not opened[1]
+    assert titles(backend.search("kinship", EvidencePage)) == ["Kinship care"]
+    rebuild(backend)
+    assert backend.store.search(index.name, searcher_of) != first_path
+    assert opened[3] is not opened[2]
+    assert titles(backend.search("kinship", EvidencePage)) == ["Kinship care"]

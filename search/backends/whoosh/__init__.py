@@ -7,6 +7,11 @@ Settings::
             "BACKEND": "search.backends.whoosh",
             "PATH": BASE_DIR / "var" / "whoosh",  # required
             "WRITE_TIMEOUT": 10,  # seconds to wait for another writer's lock
+            # How update_index writes a new generation (Whoosh writer options):
+            "BUILD_PROCS": 1,  # indexing processes
+            "BUILD_LIMITMB": 512,  # memory for postings: a segment per this much
+            "BUILD_MULTISEGMENT": False,  # with PROCS > 1: a segment per process
+            "BUILD_OPTIMIZE": False,  # merge a build of several segments into one
         }
     }
 
@@ -18,18 +23,22 @@ generation being replaced and is lost until the next save or rebuild; a phrase c
 match across the end of one field and the start of the next.
 """
 
+from collections import defaultdict
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
 from modelsearch.backends.base import BaseSearchBackend, get_model_root
 
+from . import patches
 from .compiler import WhooshAutocompleteQueryCompiler, WhooshSearchQueryCompiler
 from .highlight import highlight, highlight_result
 from .index import WhooshAtomicRebuilder, WhooshIndex
 from .results import WhooshSearchResults
 from .spelling import suggest
 from .storage import IndexStore, SearchIndexMissing
+
+patches.apply()
 
 __all__ = [
     "SearchBackend",
@@ -60,10 +69,37 @@ class WhooshSearchBackend(BaseSearchBackend):
         self.path = Path(path)
         self.store = IndexStore(self.path)
         self.write_timeout = float(params.get("WRITE_TIMEOUT", 10))
+        self.build_options = {
+            "procs": int(params.get("BUILD_PROCS", 1)),
+            "limitmb": int(params.get("BUILD_LIMITMB", 512)),
+            "multisegment": bool(params.get("BUILD_MULTISEGMENT", False)),
+        }
+        self.build_optimize = bool(params.get("BUILD_OPTIMIZE", False))
 
     def get_index_for_model(self, model):
         # One index per root model: every page type shares wagtailcore.Page's.
         return self.index_class(self, get_model_root(model))
+
+    def write_batch(self, objects, deleted, on_error=None):
+        """Write `objects` and remove `deleted` ((model, pk) pairs): one commit per index.
+
+        See WhooshIndex.write_batch() for `on_error`.
+        """
+        additions = defaultdict(lambda: defaultdict(list))
+        deletions = defaultdict(list)
+        indexes = {}
+        for obj in objects:
+            index = self.get_index_for_model(type(obj))
+            indexes[index.name] = index
+            additions[index.name][type(obj)].append(obj)
+        for model, pk in deleted:
+            index = self.get_index_for_model(model)
+            indexes[index.name] = index
+            deletions[index.name].append(pk)
+        for name, index in indexes.items():
+            index.write_batch(
+                list(additions[name].items()), deletions[name], on_error=on_error
+            )
 
     def spelling_suggestion(self, query, models):
         """A corrected query when some words are unknown to these models' indexes."""

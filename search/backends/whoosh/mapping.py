@@ -79,10 +79,12 @@ def text_group(boost):
     return TEXT_GROUP_PREFIX + name
 
 
-def _text_field(stored=False):
+def _text_field(stored=False, spelling=False):
     # spelling=True keeps the unstemmed words too, for "did you mean" suggestions.
+    # Only the catch-all columns need them (spelling.py reads no others): each
+    # spelling column costs a second analysis of its text on every write.
     return fields.TEXT(
-        analyzer=STEMMING_ANALYZER, stored=stored, phrase=True, spelling=True
+        analyzer=STEMMING_ANALYZER, stored=stored, phrase=True, spelling=spelling
     )
 
 
@@ -293,7 +295,7 @@ def root_schema(root):
         CONTENT_TYPES: list_field(),
         KIND: fields.ID(),
         PRESENT: list_field(),
-        TEXT: _text_field(),
+        TEXT: _text_field(spelling=True),
         EDGE: _edge_field(),
     }
     boosts = {TEXT: 1.0}
@@ -322,7 +324,7 @@ def _walk_schema(model, search_fields, path, schema, boosts):
                 schema.setdefault(column, _edge_field())
         elif isinstance(field, SearchField):
             group = text_group(field.boost)
-            schema.setdefault(group, _text_field())
+            schema.setdefault(group, _text_field(spelling=True))
             boosts[group] = float(field.boost or 1.0)
             if not path:
                 schema.setdefault(column, _text_field(stored=True))

@@ -27,8 +27,9 @@ class WhooshSearchResults(BaseSearchResults):
         return text, allow
 
     def _read(self, action):
+        """Run `action(reader)` on an open reader (storage.OpenReader) of the index."""
         index = self.backend.get_index_for_model(self.query_compiler.queryset.model)
-        return self.backend.store.read(index.name, action)
+        return self.backend.store.search(index.name, action)
 
     def _do_search(self):
         if self.stop is not None and self.stop <= self.start:
@@ -39,17 +40,19 @@ class WhooshSearchResults(BaseSearchResults):
         text, allow = plan
         sortedby = self.query_compiler.get_sortedby()
 
-        def search(index):
-            with index.searcher() as searcher:
-                # Whoosh ranks only the first `stop` documents; the filter is a
-                # Whoosh query too, so it never has to return every match.
-                hits = searcher.search(
-                    text, filter=allow, limit=self.stop, sortedby=sortedby
-                )
-                return [
-                    (hit[PK], hit.score if sortedby is None else None)
-                    for hit in hits[self.start :]
-                ]
+        def search(reader):
+            allowed = reader.allowed(allow)
+            if not allowed:
+                return []
+            # Whoosh ranks only the first `stop` documents; the filter is a set
+            # of document numbers, so it never has to return every match.
+            hits = reader.searcher.search(
+                text, filter=allowed, limit=self.stop, sortedby=sortedby
+            )
+            return [
+                (hit[PK], hit.score if sortedby is None else None)
+                for hit in hits[self.start :]
+            ]
 
         rows = self._read(search)
         if not rows:
@@ -75,11 +78,13 @@ class WhooshSearchResults(BaseSearchResults):
             return 0
         text, allow = plan
 
-        def count(index):
-            with index.searcher() as searcher:
-                return len(
-                    searcher.search(text, filter=allow, limit=None, scored=False)
-                )
+        def count(reader):
+            allowed = reader.allowed(allow)
+            if not allowed:
+                return 0
+            return len(
+                reader.searcher.search(text, filter=allowed, limit=None, scored=False)
+            )
 
         total = self._read(count) - self.start
         if self.stop is not None:
@@ -107,15 +112,21 @@ class WhooshSearchResults(BaseSearchResults):
         column = compiler.mapping.column(field)
         codec, _multi = filter_codec(field, compiler.queryset.model)
 
-        def group(index):
+        def group(reader):
             facet = sorting.FieldFacet(
                 column, allow_overlap=True, maptype=sorting.Count
             )
-            with index.searcher() as searcher:
-                results = searcher.search(
-                    text, filter=allow, limit=None, scored=False, groupedby={"f": facet}
-                )
-                return dict(results.groups("f"))
+            allowed = reader.allowed(allow)
+            if not allowed:
+                return {}
+            results = reader.searcher.search(
+                text,
+                filter=allowed,
+                limit=None,
+                scored=False,
+                groupedby={"f": facet},
+            )
+            return dict(results.groups("f"))
 
         counts = {
             (None if key is None else codec.decode(key)): count

@@ -30,17 +30,16 @@ def suggest(backend, query: str, models) -> str | None:
     lowered = [word.lower() for word in words]
     candidates: dict[str, list[str]] = {word: [] for word in lowered}
 
-    def collect(index):
-        with index.searcher() as searcher:
-            for column in _text_columns(index.schema):
-                corrector = searcher.corrector(column)
-                for word in lowered:
-                    candidates[word] += corrector.suggest(
-                        word, limit=1, maxdist=MAX_EDIT_DISTANCE
-                    )
+    def collect(reader):
+        for column in _text_columns(reader.schema):
+            corrector = reader.searcher.corrector(column)
+            for word in lowered:
+                candidates[word] += corrector.suggest(
+                    word, limit=1, maxdist=MAX_EDIT_DISTANCE
+                )
 
     for root in {get_model_root(model) for model in models}:
-        backend.store.read(backend.get_index_for_model(root).name, collect)
+        backend.store.search(backend.get_index_for_model(root).name, collect)
     changed = False
     corrected = []
     for word in words:

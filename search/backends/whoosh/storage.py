@@ -9,17 +9,27 @@ A rebuild writes a new generation directory and then replaces the symlink with
 ``os.replace``, which is atomic: a reader sees the old index or the new one, never
 a half-built one. Readers resolve the symlink once per search, so the files of one
 search all come from one generation.
+
+Searches reuse an open searcher (see `IndexStore.search()`): opening an index reads
+and unpickles its table of contents and opens every segment, which costs more than
+most searches. Each thread keeps one searcher per index and checks on every search
+that the index is still the one it opened: the same generation directory and the
+same commit (Whoosh's TOC generation); otherwise it opens a new one.
 """
 
 import logging
 import os
 import secrets
 import shutil
+import threading
 import time
+from collections import OrderedDict
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.index import EmptyIndexError
+
+from .patches import SegmentWriter
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +55,65 @@ class SearchIndexMissing(Exception):
 # What a commit or a swap by another process can make a reader see for a moment:
 # no TOC yet, or a file that a merge or a cleanup has just deleted.
 TRANSIENT_ERRORS = (EmptyIndexError, FileNotFoundError)
+# Filters (as sets of document numbers) kept per open searcher. A set costs about
+# 50 bytes per allowed document, and most searches use one of a few filters.
+FILTER_CACHE_SIZE = 8
+
+_readers = threading.local()
+
+
+class OpenReader:
+    """A searcher on one commit of one index, reused until the index changes.
+
+    It also remembers the documents each filter query allows: a filter such as
+    "experiments that are not drafts" matches most of the index, and Whoosh would
+    otherwise walk all of it again for every search.
+    """
+
+    def __init__(self, path):
+        self.path = path
+        self.pid = os.getpid()
+        self.index = whoosh_index.open_dir(str(path))
+        self.searcher = self.index.searcher()
+        self.generation = self.searcher.reader().generation()
+        self._filters = OrderedDict()
+
+    @property
+    def schema(self):
+        return self.index.schema
+
+    def is_current(self, path):
+        return (
+            self.pid == os.getpid()
+            and self.path == path
+            and self.index.latest_generation() == self.generation
+        )
+
+    def allowed(self, query):
+        """The set of documents `query` matches, as a filter for Searcher.search().
+
+        Whoosh reads an empty filter as no filter at all: check for one first.
+        A Python set, because Whoosh tests every match against the filter and a
+        set answers fastest.
+        """
+        try:
+            key = (type(query), query)
+            hash(key)
+        except TypeError:  # an unhashable query is evaluated every time
+            return set(self.searcher.docs_for_query(query))
+        docs = self._filters.get(key)
+        if docs is None:
+            docs = set(self.searcher.docs_for_query(query))
+            self._filters[key] = docs
+            if len(self._filters) > FILTER_CACHE_SIZE:
+                self._filters.popitem(last=False)
+        else:
+            self._filters.move_to_end(key)
+        return docs
+
+    def close(self):
+        if self.pid == os.getpid():
+            self.searcher.close()
 
 
 class IndexStore:
@@ -52,6 +121,7 @@ class IndexStore:
 
     def __init__(self, base):
         self.base = Path(base)
+        self._reader_key = str(self.base.absolute())
 
     def link(self, name):
         return self.base / name
@@ -108,11 +178,44 @@ class IndexStore:
         return self.read(name, lambda index: index)
 
     def read(self, name, action):
-        """Run `action(index)` on the current index of `name`.
+        """Run `action(index)` on a freshly opened current index of `name`.
 
         Retries on the transient errors a concurrent commit or swap causes. A
         missing index is reported as SearchIndexMissing, never created.
         """
+        return self._retrying(
+            name, lambda path: action(whoosh_index.open_dir(str(path)))
+        )
+
+    def search(self, name, action):
+        """Run `action(reader)` with this thread's OpenReader on the current commit.
+
+        As read(), but the searcher is reused while the index is unchanged.
+        """
+        return self._retrying(name, lambda path: action(self._reader(name, path)))
+
+    def _reader(self, name, path):
+        cache = getattr(_readers, "by_index", None)
+        if cache is None:
+            cache = _readers.by_index = {}
+        key = (self._reader_key, name)
+        reader = cache.get(key)
+        if reader is not None and reader.is_current(path):
+            return reader
+        cache.pop(key, None)
+        if reader is not None:
+            reader.close()
+        reader = cache[key] = OpenReader(path)
+        return reader
+
+    def forget_reader(self, name):
+        """Close this thread's reader of `name`, if any; the next search opens anew."""
+        cache = getattr(_readers, "by_index", {})
+        reader = cache.pop((self._reader_key, name), None)
+        if reader is not None:
+            reader.close()
+
+    def _retrying(self, name, action):
         if not os.path.lexists(self.link(name)):
             raise SearchIndexMissing(name, self.base)
         delay = READ_FIRST_DELAY
@@ -121,8 +224,10 @@ class IndexStore:
             try:
                 if path is None:
                     raise EmptyIndexError(f"{self.link(name)} points nowhere")
-                return action(whoosh_index.open_dir(str(path)))
+                return action(path)
             except TRANSIENT_ERRORS as error:
+                # A reader kept open may have met a file a merge removed.
+                self.forget_reader(name)
                 if attempt == READ_ATTEMPTS:
                     if not self.exists(name):
                         raise SearchIndexMissing(name, self.base) from error
@@ -135,7 +240,7 @@ class IndexStore:
     def write(self, name, action, timeout):
         """Run `action(writer)` in one commit on the current index of `name`."""
         index = self.open(name)
-        writer = index.writer(timeout=timeout, delay=0.05)
+        writer = SegmentWriter(index, timeout=timeout, delay=0.05)
         try:
             action(writer)
         except BaseException:

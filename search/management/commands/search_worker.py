@@ -3,7 +3,8 @@
 django-tasks-db never re-runs a task whose worker died: it stays RUNNING. The search
 queue has exactly one worker, so at start-up any RUNNING search task belongs to a dead
 one and is put back to READY; re-running it is safe because `index_sync` re-reads the
-row and writes its current state.
+row and writes its current state. That includes the tasks an `index_sync` had claimed
+for its batch (see search/sync.py): they are RUNNING under the dead worker's id too.
 """
 
 from django_tasks.base import TaskResultStatus
