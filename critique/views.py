@@ -13,6 +13,7 @@ from evidence.models import Topic
 from forum.models import Experiment
 from forum.permissions import can_view as can_view_experiment
 from forum.permissions import is_moderator
+from moderation.services import QUASI_IDENTIFIERS_REASON
 
 from . import permissions, selectors, services
 from .forms import (
@@ -26,10 +27,6 @@ from .rubric import current_version
 from .workflow import ActionRefused
 
 PER_PAGE = 20
-QUASI_IDENTIFIERS_REASON = (
-    "The identifiability check found three or more details that together could "
-    "identify someone."
-)
 # Generous for a person, tight for a script; the limit page says what to do.
 WRITE_LIMIT = ratelimit(key="user", rate="60/h", method="POST", block=True)
 ASK_LIMIT = ratelimit(key="user", rate="20/h", method="POST", block=True)

@@ -2,17 +2,26 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from evidence.models import EvidencePage, PracticeHypothesis, Topic, TopicCategory
+from safeguarding.forms import IdentifiabilityCheckMixin
+from safeguarding.identify import CheckResult, check_fields
 
 from .choices import Decision, OutcomeAgainstPrediction, State
 from .models import Experiment
-from .plan import AMENDABLE_FIELD_NAMES, PLAN_FIELD_NAMES
-from .rules import RESULT_FIELDS
+from .plan import AMENDABLE_FIELD_NAMES, PLAN_FIELD_NAMES, TEXT_FIELD_NAMES
+from .rules import RESULT_FIELDS, RESULT_TEXT_FIELDS
 
 TEXTAREA = {"rows": 4}
 
 
-class PlanForm(forms.ModelForm):
-    """Part A. Every field may be blank in a draft; registration checks completeness."""
+class PlanForm(IdentifiabilityCheckMixin, forms.ModelForm):
+    """Part A. Every field may be blank in a draft; registration checks completeness.
+
+    A draft is private, so saving it stops only at details that must never be stored
+    (NHS numbers, e-mail addresses...); warnings are shown and settled at registration.
+    """
+
+    identifiability_fields = TEXT_FIELD_NAMES
+    publishing = False
 
     creation_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
@@ -81,6 +90,7 @@ class PlanForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.label_suffix = ""
+        self.identifiability = None
         for name, field in self.fields.items():
             field.required = name == "title"
         pages = EvidencePage.objects.live().order_by("title")
@@ -120,13 +130,63 @@ class PlanForm(forms.ModelForm):
                 )
                 % {"page": hypothesis.page.title},
             )
+        self.run_identifiability_check()
         return data
 
     def plan_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in PLAN_FIELD_NAMES}
 
 
-class AmendmentForm(forms.Form):
+class RegisterForm(IdentifiabilityCheckMixin, forms.Form):
+    """Registering publishes the plan: the check runs over its saved text.
+
+    Details that may identify someone need a change (back in the draft) or a reason,
+    and the author confirms nobody can be identified.
+    """
+
+    identifiability_fields = TEXT_FIELD_NAMES
+
+    def __init__(self, *args, experiment: Experiment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.label_suffix = ""
+        self.experiment = experiment
+        self.add_identifiability_fields()
+
+    def identifiability_texts(self) -> dict[str, str]:
+        return {
+            name: str(getattr(self.experiment, name) or "")
+            for name in self.identifiability_fields
+        }
+
+    def preview(self) -> CheckResult:
+        """The findings shown before the author presses Register."""
+        self.identifiability = check_fields(self.identifiability_texts())
+        return self.identifiability
+
+    def clean(self):
+        data = super().clean()
+        result = self.run_identifiability_check()
+        if result.blocked:
+            # The draft was saved before a rule changed: send the author back to it.
+            raise forms.ValidationError(
+                _(
+                    "The plan contains details that must be removed before it can be "
+                    "registered (marked below). Edit the draft to remove them."
+                )
+            )
+        return data
+
+    def run_identifiability_check(self) -> CheckResult:
+        result = check_fields(self.identifiability_texts())
+        self.identifiability = result
+        if not result.blocked:
+            self._require_reason_and_attestation(result)
+        return result
+
+
+class AmendmentForm(IdentifiabilityCheckMixin, forms.Form):
+    identifiability_fields = ("new_text", "reason")
+
     field = forms.ChoiceField(label=_("Part of the plan"))
     new_text = forms.CharField(
         label=_("New text"), widget=forms.Textarea(attrs=TEXTAREA), max_length=5000
@@ -145,9 +205,17 @@ class AmendmentForm(forms.Form):
             (name, str(Experiment._meta.get_field(name).verbose_name).capitalize())
             for name in AMENDABLE_FIELD_NAMES
         ]
+        self.add_identifiability_fields()
+
+    def clean(self):
+        data = super().clean()
+        self.run_identifiability_check()
+        return data
 
 
-class ResultsForm(forms.ModelForm):
+class ResultsForm(IdentifiabilityCheckMixin, forms.ModelForm):
+    identifiability_fields = RESULT_TEXT_FIELDS
+
     class Meta:
         model = Experiment
         fields = RESULT_FIELDS
@@ -194,15 +262,34 @@ class ResultsForm(forms.ModelForm):
             "outcome_against_prediction"
         ].choices = OutcomeAgainstPrediction.choices
         self.fields["decision"].choices = Decision.choices
+        self.add_identifiability_fields()
+
+    def clean(self):
+        data = super().clean()
+        self.run_identifiability_check()
+        return data
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(IdentifiabilityCheckMixin, forms.Form):
+    """The reason stays on the public page, so it is checked like any other post."""
+
+    identifiability_fields = ("reason",)
+
     reason = forms.CharField(
         label=_("Why are you withdrawing this experiment?"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
         help_text=_("A short note stays on the page with the title and dates."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_identifiability_fields()
+
+    def clean(self):
+        data = super().clean()
+        self.run_identifiability_check()
+        return data
 
 
 class RedactionForm(forms.Form):

@@ -20,9 +20,11 @@ from django.utils.translation import gettext as _
 
 from moderation.services import (
     FIRST_POSTS_REASON,
+    QUASI_IDENTIFIERS_REASON,
     hold_for_review,
     needs_premoderation,
 )
+from safeguarding.identify import check_fields
 from search.sync import index_sync_later
 
 from .models import DiscussionMute, Experiment, Reply
@@ -69,15 +71,19 @@ def reply_create(*, fields: dict) -> Reply:
     )
     if duplicate is not None:
         return duplicate
-    held = fields.get("user") is not None and needs_premoderation(user=fields["user"])
+    hold_reason = ""
+    if check_fields({"comment": fields["comment"]}).needs_premoderation:
+        hold_reason = QUASI_IDENTIFIERS_REASON
+    elif fields.get("user") is not None and needs_premoderation(user=fields["user"]):
+        hold_reason = FIRST_POSTS_REASON
     reply = Reply(
         **{name: value for name, value in fields.items() if name != "xtd_comment"}
     )
-    if held:
+    if hold_reason:
         reply.is_public = False
     reply.save()
-    if held:
-        hold_for_review(target=reply, reason=FIRST_POSTS_REASON)
+    if hold_reason:
+        hold_for_review(target=reply, reason=hold_reason)
         return reply
     Experiment.objects.filter(pk=experiment.pk).update(reply_count=F("reply_count") + 1)
     transaction.on_commit(lambda: _enqueue_notifications(reply.pk))
@@ -115,6 +121,9 @@ def reply_edit(*, reply: Reply, by, text: str) -> None:
     Reply.objects.filter(pk=reply.pk).update(
         comment=text.strip(), edited_at=timezone.now()
     )
+    if check_fields({"comment": text}).needs_premoderation:
+        reply.refresh_from_db()
+        hold_for_review(target=reply, reason=QUASI_IDENTIFIERS_REASON)
     index_sync_later(reply)  # update() sends no signal
 
 

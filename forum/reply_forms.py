@@ -7,15 +7,22 @@ from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext_lazy as _
 
+from safeguarding.forms import IdentifiabilityCheckMixin
+
 from .choices import State
 
+REPLY_MAX_LENGTH = 3000
 
-class ReplyForm(XtdCommentForm):
+
+class ReplyForm(IdentifiabilityCheckMixin, XtdCommentForm):
     """xtd's form, plus the checks it lacks: an open discussion, a real parent, the depth cap.
 
     Errors are raised here so they reach the person as messages on the preview page;
     left to the model, they would be a server error after a row was already written.
+    The identifiability check runs on every post (a preview shows its findings too).
     """
+
+    identifiability_fields = ("comment",)
 
     def __init__(self, target_object, *args, **kwargs):
         super().__init__(target_object, *args, **kwargs)
@@ -32,9 +39,11 @@ class ReplyForm(XtdCommentForm):
             # Filled from the signed-in account by the posting view.
             self.fields[name].required = False
             self.fields[name].widget = forms.HiddenInput()
+        self.add_identifiability_fields()
 
     def clean(self):
         data = super().clean()
+        self.run_identifiability_check()
         experiment = self.target_object
         if experiment.state not in (State.REGISTERED, State.CONCLUDED):
             raise forms.ValidationError(
@@ -69,4 +78,32 @@ class ReplyForm(XtdCommentForm):
                     )
                     % {"depth": max_thread_level_for_content_type(content_type) + 1}
                 )
+        return data
+
+
+class ReplyEditForm(IdentifiabilityCheckMixin, forms.Form):
+    """Changing one's own reply in the edit window: checked like a new reply."""
+
+    identifiability_fields = ("comment",)
+
+    comment = forms.CharField(
+        label=_("Your reply"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=REPLY_MAX_LENGTH,
+        error_messages={
+            "required": _("A reply cannot be empty."),
+            "max_length": _(
+                "Keep a reply under 3,000 characters (this one has %(show_value)s)."
+            ),
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.label_suffix = ""
+        self.add_identifiability_fields()
+
+    def clean(self):
+        data = super().clean()
+        self.run_identifiability_check()
         return data

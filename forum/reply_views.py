@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from . import replies
 from .models import Experiment, Reply
+from .reply_forms import ReplyEditForm
 
 
 @login_required
@@ -34,19 +35,20 @@ def reply_post(request):
     with transaction.atomic():
         response = post_comment(request)
     if response.status_code == 302:
-        latest_held_at = (
+        latest = (
             Reply.objects.filter(user=request.user)
             .order_by("-pk")
-            .values_list("held_at", flat=True)
+            .values("held_at", "held_reason")
             .first()
         )
-        if latest_held_at is not None:
+        if latest is not None and latest["held_at"] is not None:
             messages.info(
                 request,
                 _(
-                    "Your reply is saved. A moderator checks a new member's first "
-                    "posts, so others will see it once a moderator has approved it."
-                ),
+                    "Your reply is saved. A moderator checks it before others see "
+                    "it: %(reason)s"
+                )
+                % {"reason": latest["held_reason"]},
             )
     return response
 
@@ -75,27 +77,21 @@ def reply_edit(request, pk: int):
             ),
         )
         return redirect(reply.get_absolute_url())
-    error = None
-    text = request.POST.get("comment", reply.comment)
-    if request.method == "POST":
-        if len(text) > 3000:
-            error = _(
-                "Keep a reply under 3,000 characters (this one has %(count)s)."
-            ) % {"count": len(text)}
+    form = ReplyEditForm(request.POST or None, initial={"comment": reply.comment})
+    if request.method == "POST" and form.is_valid():
+        try:
+            replies.reply_edit(
+                reply=reply, by=request.user, text=form.cleaned_data["comment"]
+            )
+        except replies.ReplyRefused as refusal:
+            form.add_error(None, str(refusal))
         else:
-            try:
-                replies.reply_edit(reply=reply, by=request.user, text=text)
-            except replies.ReplyRefused as refusal:
-                error = str(refusal)
-            else:
-                messages.success(
-                    request,
-                    _("Your reply was updated. It now shows that it was edited."),
-                )
-                return redirect(reply.get_absolute_url())
-    return render(
-        request, "forum/reply_edit.html", {"reply": reply, "text": text, "error": error}
-    )
+            messages.success(
+                request,
+                _("Your reply was updated. It now shows that it was edited."),
+            )
+            return redirect(reply.get_absolute_url())
+    return render(request, "forum/reply_edit.html", {"reply": reply, "form": form})
 
 
 @require_http_methods(["GET", "POST"])

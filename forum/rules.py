@@ -45,6 +45,11 @@ RESULT_FIELDS = (
     "next_step",
     "advice",
 )
+RESULT_TEXT_FIELDS = tuple(
+    name
+    for name in RESULT_FIELDS
+    if name not in ("outcome_against_prediction", "decision")
+)
 REQUIRED_RESULTS = (
     "actual_practice",
     "outcome_against_prediction",

@@ -115,10 +115,13 @@ def experiment_delete_draft(*, experiment: Experiment, by) -> None:
 
 
 @transaction.atomic
-def experiment_register(*, experiment: Experiment, by) -> Experiment:
+def experiment_register(
+    *, experiment: Experiment, by, hold_reason: str = ""
+) -> Experiment:
     """Freeze the plan: store its canonical form, SHA-256 and the registration time.
 
-    One of a new member's first posts then waits for a moderator (`is_held`).
+    One of a new member's first posts, or a plan given a `hold_reason` (the
+    identifiability check's quasi-identifier count), then waits for a moderator.
     """
     experiment = _locked(experiment)
     _refuse_unless(
@@ -133,7 +136,8 @@ def experiment_register(*, experiment: Experiment, by) -> Experiment:
             _("The plan is not ready to register: %(problems)s")
             % {"problems": "; ".join(problems)}
         )
-    held = needs_premoderation(user=by)
+    if not hold_reason and needs_premoderation(user=by):
+        hold_reason = FIRST_POSTS_REASON
     now = timezone.now().replace(microsecond=0)
     plan = plan_as_dict(experiment, registered_at=now)
     experiment.registered_plan = plan
@@ -142,8 +146,8 @@ def experiment_register(*, experiment: Experiment, by) -> Experiment:
     experiment.is_retrospective = experiment.data_collection_started
     experiment.state = State.REGISTERED
     experiment.save()
-    if held:
-        hold_for_review(target=experiment, reason=FIRST_POSTS_REASON)
+    if hold_reason:
+        hold_for_review(target=experiment, reason=hold_reason)
     return experiment
 
 
@@ -161,7 +165,13 @@ def current_text(experiment: Experiment, field: str, amendments=None) -> str:
 
 @transaction.atomic
 def experiment_amend(
-    *, experiment: Experiment, by, field: str, new_text: str, reason: str
+    *,
+    experiment: Experiment,
+    by,
+    field: str,
+    new_text: str,
+    reason: str,
+    hold_reason: str = "",
 ) -> Amendment:
     experiment = _locked(experiment)
     _refuse_unless(
@@ -186,12 +196,17 @@ def experiment_amend(
         new_text=new_text.strip(),
         reason=reason.strip(),
     )
+    if hold_reason:
+        hold_for_review(target=amendment, reason=hold_reason)
     index_sync_later(experiment)  # the amended text is searchable
     return amendment
 
 
 @transaction.atomic
-def experiment_post_results(*, experiment: Experiment, by, data: dict) -> Experiment:
+def experiment_post_results(
+    *, experiment: Experiment, by, data: dict, hold_reason: str = ""
+) -> Experiment:
+    """Part B. With a `hold_reason`, the experiment waits for a moderator again."""
     experiment = _locked(experiment)
     if experiment.state == State.DRAFT and permissions.is_author(by, experiment):
         raise ActionRefused(
@@ -216,6 +231,8 @@ def experiment_post_results(*, experiment: Experiment, by, data: dict) -> Experi
     experiment.state = State.CONCLUDED
     experiment.concluded_at = timezone.now()
     experiment.save()
+    if hold_reason:
+        hold_for_review(target=experiment, reason=hold_reason)
     return experiment
 
 

@@ -16,6 +16,7 @@ from critique import permissions as critique_permissions
 from critique import selectors as critique_selectors
 from critique.presenters import profile_chart
 from evidence.models import EvidencePage, PracticeHypothesis, Topic
+from moderation.services import QUASI_IDENTIFIERS_REASON
 
 from . import permissions, presenters, replies, selectors, services
 from .choices import State
@@ -24,6 +25,7 @@ from .forms import (
     ExperimentFilterForm,
     PlanForm,
     RedactionForm,
+    RegisterForm,
     ResultsForm,
     WithdrawForm,
 )
@@ -228,24 +230,30 @@ def experiment_edit(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def experiment_register(request, pk: int):
     experiment = _experiment_or_404(request, pk)
-    if request.method == "POST":
+    if not permissions.can_register(request.user, experiment):
+        messages.error(request, _("This plan is already registered or is not yours."))
+        return redirect(experiment.get_absolute_url())
+    form = RegisterForm(
+        request.POST if request.method == "POST" else None, experiment=experiment
+    )
+    if request.method == "POST" and form.is_valid():
         try:
             experiment = services.experiment_register(
-                experiment=experiment, by=request.user
+                experiment=experiment,
+                by=request.user,
+                hold_reason=_hold_reason(form),
             )
         except services.ActionRefused as error:
             messages.error(request, str(error))
-            if permissions.can_edit_plan(request.user, experiment):
-                return redirect("forum:experiment_register", pk=pk)
-            return redirect(experiment.get_absolute_url())
+            return redirect("forum:experiment_register", pk=pk)
         if experiment.is_held:
             messages.success(
                 request,
                 _(
                     "Your plan is registered. It can no longer be edited, only "
-                    "amended. A moderator checks a new member's first posts, so "
-                    "others will see it once a moderator has approved it."
-                ),
+                    "amended. A moderator checks it before others see it: %(reason)s"
+                )
+                % {"reason": experiment.held_reason},
             )
         else:
             messages.success(
@@ -253,14 +261,27 @@ def experiment_register(request, pk: int):
                 _("Your plan is registered. It can no longer be edited, only amended."),
             )
         return redirect(experiment.get_absolute_url())
-    if not permissions.can_register(request.user, experiment):
-        messages.error(request, _("This plan is already registered or is not yours."))
-        return redirect(experiment.get_absolute_url())
+    if request.method == "GET":
+        form.preview()
+    flagged = [
+        (str(Experiment._meta.get_field(name).verbose_name), text, found)
+        for name, text in form.identifiability_texts().items()
+        if (found := form.findings_for(name))
+    ]
     return render(
         request,
         "forum/experiment_register.html",
-        {"experiment": experiment, "problems": plan_problems(experiment)},
+        {
+            "experiment": experiment,
+            "problems": plan_problems(experiment),
+            "form": form,
+            "flagged": flagged,
+        },
     )
+
+
+def _hold_reason(form) -> str:
+    return QUASI_IDENTIFIERS_REASON if form.needs_premoderation else ""
 
 
 @login_required
@@ -301,6 +322,12 @@ def _form_action(request, pk, *, form_class, allowed, template, perform, success
         except services.ActionRefused as error:
             return _refused(request, experiment, error)
         messages.success(request, success)
+        if form.needs_premoderation:
+            messages.info(
+                request,
+                _("A moderator checks it before others see it: %(reason)s")
+                % {"reason": QUASI_IDENTIFIERS_REASON},
+            )
         return redirect(experiment.get_absolute_url())
     return render(request, template, {"experiment": experiment, "form": form})
 
@@ -315,7 +342,12 @@ def experiment_amend(request, pk: int):
         allowed=permissions.can_amend,
         template="forum/experiment_amend.html",
         perform=lambda experiment, form: services.experiment_amend(
-            experiment=experiment, by=request.user, **form.cleaned_data
+            experiment=experiment,
+            by=request.user,
+            field=form.cleaned_data["field"],
+            new_text=form.cleaned_data["new_text"],
+            reason=form.cleaned_data["reason"],
+            hold_reason=_hold_reason(form),
         ),
         success=_("Amendment added. Readers see it beside the registered text."),
     )
@@ -331,7 +363,10 @@ def experiment_results(request, pk: int):
         allowed=permissions.can_post_results,
         template="forum/experiment_results.html",
         perform=lambda experiment, form: services.experiment_post_results(
-            experiment=experiment, by=request.user, data=form.cleaned_data
+            experiment=experiment,
+            by=request.user,
+            data=form.cleaned_data,
+            hold_reason=_hold_reason(form),
         ),
         success=_("Results posted. Thank you for sharing what happened."),
     )

@@ -1,10 +1,17 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from safeguarding.forms import IdentifiabilityCheckMixin
+
 from .models import READER_REASONS
 
 
-class ReportForm(forms.Form):
+class ReportForm(IdentifiabilityCheckMixin, forms.Form):
+    """Only moderators read a report, so warnings pass; identifiers never get stored."""
+
+    identifiability_fields = ("details",)
+    publishing = False
+
     reason = forms.ChoiceField(
         label=_("What is wrong with it?"),
         choices=READER_REASONS,
@@ -21,6 +28,15 @@ class ReportForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.identifiability = None
+
+    def clean(self):
+        data = super().clean()
+        self.run_identifiability_check()
+        return data
 
 
 class ReasonForm(forms.Form):

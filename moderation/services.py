@@ -37,6 +37,10 @@ from .models import (
 )
 
 FIRST_POSTS_REASON = "New members' first posts are checked by a moderator."
+QUASI_IDENTIFIERS_REASON = (
+    "The identifiability check found three or more details that together could "
+    "identify someone."
+)
 _premoderation = threading.local()
 
 

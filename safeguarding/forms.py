@@ -65,19 +65,22 @@ class IdentifiabilityCheckMixin:
                     + ". Nothing that identifies a person can be published here.",
                 )
         if self.publishing and not result.blocked:
-            reason = (self.cleaned_data.get("identifiability_reason") or "").strip()
-            if result.warnings and not reason:
-                self.add_error(
-                    "identifiability_reason",
-                    "Some details may identify someone (they are marked below each "
-                    "box). Change them, or say here why they are safe to publish.",
-                )
-            if not self.cleaned_data.get("identifiability_attested"):
-                self.add_error(
-                    "identifiability_attested",
-                    "Tick to confirm that nobody can be identified from what you wrote.",
-                )
+            self._require_reason_and_attestation(result)
         return result
+
+    def _require_reason_and_attestation(self, result: CheckResult) -> None:
+        reason = (self.cleaned_data.get("identifiability_reason") or "").strip()
+        if result.warnings and not reason:
+            self.add_error(
+                "identifiability_reason",
+                "Some details may identify someone (they are marked below each "
+                "box). Change them, or say here why they are safe to publish.",
+            )
+        if not self.cleaned_data.get("identifiability_attested"):
+            self.add_error(
+                "identifiability_attested",
+                "Tick to confirm that nobody can be identified from what you wrote.",
+            )
 
     @property
     def identifiability_field_names(self) -> str:

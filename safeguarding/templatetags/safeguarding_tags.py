@@ -1,6 +1,6 @@
 from django import template
 
-from ..forms import marked_text
+from ..forms import ATTESTATION, marked_text
 
 register = template.Library()
 
@@ -16,3 +16,15 @@ def identifiability_findings(field):
         "findings": findings,
         "marked": marked_text(text, findings) if findings else "",
     }
+
+
+@register.simple_tag
+def marked_findings(text, findings):
+    """`text`, escaped, with each finding's words marked."""
+    return marked_text(str(text or ""), findings)
+
+
+@register.simple_tag
+def attestation_text():
+    """The sentence people tick before they publish, for forms written out by hand."""
+    return ATTESTATION

@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 
 from forum.models import Experiment, Reply
+from safeguarding.forms import ATTESTATION
 from tests.accounts.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.browser
@@ -89,6 +90,7 @@ def test_plan_register_discuss_and_notify(browser, demo_site):
     author_tab.get_by_role("link", name="Plan an experiment").click()
     fill_plan(author_tab)
     author_tab.get_by_role("button", name="Save and review for registration").click()
+    author_tab.get_by_label(ATTESTATION).check()
     author_tab.get_by_role("button", name="Register plan").click()
     assert author_tab.get_by_text("Plan registered").first.is_visible()
     experiment = Experiment.objects.get(title="Agreeing the purpose of family time")
@@ -103,7 +105,9 @@ def test_plan_register_discuss_and_notify(browser, demo_site):
     colleague_tab.get_by_label("Your reply", exact=True).fill(
         "How will you **count** cancellations?"
     )
-    colleague_tab.get_by_role("button", name="Post reply").click()
+    reply_box = colleague_tab.locator("form.reply-form").last
+    reply_box.get_by_label(ATTESTATION).check()
+    reply_box.get_by_role("button", name="Post reply").click()
     assert colleague_tab.locator(".reply__body strong").first.inner_text() == "count"
 
     # The author hears about it by e-mail.
@@ -116,7 +120,12 @@ def test_plan_register_discuss_and_notify(browser, demo_site):
     author_tab.get_by_label("Your reply to Colleague (DEMO)").fill(
         "From the contact diary, weekly."
     )
-    author_tab.get_by_role("button", name="Post reply").first.click()
+    answer_box = author_tab.locator(
+        "form.reply-form",
+        has=author_tab.get_by_label("Your reply to Colleague (DEMO)"),
+    )
+    answer_box.get_by_label(ATTESTATION).check()
+    answer_box.get_by_role("button", name="Post reply").click()
     answer = Reply.objects.get(comment="From the contact diary, weekly.")
     assert answer.level == 1
     assert author_tab.locator(f"#c{answer.pk}.reply--level-1").is_visible()

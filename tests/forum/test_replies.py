@@ -23,8 +23,12 @@ def post_reply(django_capture_on_commit_callbacks):
     def post(client, experiment, text="A thought", *, reply_to=0, **extra):
         data = ReplyForm(experiment).initial.copy()
         data.update(
-            comment=text, reply_to=reply_to, next=experiment.get_absolute_url(), **extra
+            comment=text,
+            reply_to=reply_to,
+            next=experiment.get_absolute_url(),
+            identifiability_attested="on",
         )
+        data.update(extra)
         with django_capture_on_commit_callbacks(execute=True):
             return client.post("/comments/post/", data)
 
@@ -202,7 +206,8 @@ def test_author_of_a_reply_edits_it_within_the_window(post_reply, reader, experi
     post_reply(reader, experiment, "Frist")
     reply = Reply.objects.get()
     response = reader.post(
-        f"/experiments/replies/{reply.pk}/edit/", {"comment": "First"}
+        f"/experiments/replies/{reply.pk}/edit/",
+        {"comment": "First", "identifiability_attested": "on"},
     )
     assert response.status_code == 302
     reply.refresh_from_db()
@@ -219,14 +224,18 @@ def test_reply_cannot_be_edited_late_or_by_someone_else(
     Reply.objects.filter(pk=reply.pk).update(
         submit_date=timezone.now() - datetime.timedelta(minutes=16)
     )
-    reader.post(f"/experiments/replies/{reply.pk}/edit/", {"comment": "Changed"})
+    reader.post(
+        f"/experiments/replies/{reply.pk}/edit/",
+        {"comment": "Changed", "identifiability_attested": "on"},
+    )
     assert Reply.objects.get().comment == "Original"
 
     Reply.objects.filter(pk=reply.pk).update(submit_date=timezone.now())
     client.logout()
     client.login(username=experiment.author.username, password=PASSWORD)
     response = client.post(
-        f"/experiments/replies/{reply.pk}/edit/", {"comment": "Hijacked"}
+        f"/experiments/replies/{reply.pk}/edit/",
+        {"comment": "Hijacked", "identifiability_attested": "on"},
     )
     assert response.status_code == 404
     assert Reply.objects.get().comment == "Original"

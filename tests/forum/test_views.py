@@ -12,6 +12,9 @@ from forum.models import Amendment, Experiment
 from tests.accounts.factories import PASSWORD
 from tests.forum.factories import RESULTS, ExperimentFactory, concluded, registered
 
+ATTESTED = {"identifiability_attested": "on"}
+RESULTS_POSTED = RESULTS | ATTESTED
+
 pytestmark = pytest.mark.django_db
 
 
@@ -176,7 +179,7 @@ def test_crafted_post_cannot_post_results_before_registration(client, practition
     experiment = ExperimentFactory(author=practitioner)
     sign_in(client, practitioner)
     response = client.post(
-        f"/experiments/{experiment.pk}/results/", RESULTS, follow=True
+        f"/experiments/{experiment.pk}/results/", RESULTS_POSTED, follow=True
     )
     assert "Register the plan before posting results" in response.content.decode()
     assert Experiment.objects.get().state == State.DRAFT
@@ -189,9 +192,9 @@ def test_crafted_post_cannot_touch_another_persons_draft(
     sign_in(client, other_practitioner)
     for suffix, data in [
         ("edit/", plan_post(title="Mine now")),
-        ("register/", {}),
+        ("register/", ATTESTED),
         ("delete/", {}),
-        ("results/", RESULTS),
+        ("results/", RESULTS_POSTED),
     ]:
         response = client.post(f"/experiments/{experiment.pk}/{suffix}", data)
         assert response.status_code == 404, suffix
@@ -207,7 +210,9 @@ def test_register_through_the_page(client, practitioner):
         "Register plan"
         in client.get(f"/experiments/{experiment.pk}/register/").content.decode()
     )
-    response = client.post(f"/experiments/{experiment.pk}/register/", follow=True)
+    response = client.post(
+        f"/experiments/{experiment.pk}/register/", ATTESTED, follow=True
+    )
     experiment.refresh_from_db()
     assert experiment.state == State.REGISTERED
     html = response.content.decode()
@@ -223,7 +228,7 @@ def test_register_page_lists_what_is_missing(client, practitioner):
     html = client.get(f"/experiments/{experiment.pk}/register/").content.decode()
     assert "outcome measure" in html
     assert "planned end date" in html
-    client.post(f"/experiments/{experiment.pk}/register/")
+    client.post(f"/experiments/{experiment.pk}/register/", ATTESTED)
     assert Experiment.objects.get().state == State.DRAFT
 
 
@@ -232,7 +237,7 @@ def test_amendment_shows_a_diff_against_the_registered_text(client, practitioner
     sign_in(client, practitioner)
     client.post(
         f"/experiments/{experiment.pk}/amend/",
-        {"field": "duration", "new_text": "10 weeks", "reason": "Leave"},
+        {"field": "duration", "new_text": "10 weeks", "reason": "Leave"} | ATTESTED,
     )
     assert Amendment.objects.count() == 1
     html = client.get(experiment.get_absolute_url()).content.decode()

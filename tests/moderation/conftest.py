@@ -79,7 +79,12 @@ def post_reply(django_capture_on_commit_callbacks):
 
     def post(client, experiment, text="A thought"):
         data = ReplyForm(experiment).initial.copy()
-        data.update(comment=text, reply_to=0, next=experiment.get_absolute_url())
+        data.update(
+            comment=text,
+            reply_to=0,
+            next=experiment.get_absolute_url(),
+            identifiability_attested="on",
+        )
         with django_capture_on_commit_callbacks(execute=True):
             return client.post("/comments/post/", data)
 

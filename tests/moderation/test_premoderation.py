@@ -85,8 +85,10 @@ def test_a_new_members_registered_experiment_waits_and_its_author_sees_why(
     draft = ExperimentFactory(author=newcomer, title="Waiting plan")
     author = sign_in(newcomer)
     with committed():
-        response = author.post(f"/experiments/{draft.pk}/register/")
-    assert "A moderator checks a new member's first posts" in page_text(
+        response = author.post(
+            f"/experiments/{draft.pk}/register/", {"identifiability_attested": "on"}
+        )
+    assert "New members' first posts are checked by a moderator" in page_text(
         author.get(response["Location"])
     )
     experiment = Experiment.objects.get()
