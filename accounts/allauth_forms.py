@@ -2,7 +2,10 @@
 
 from allauth.account import forms as allauth_forms
 
+from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from .models import FORMER_MEMBER_USERNAME_PREFIX
 
 
 class LoginForm(allauth_forms.LoginForm):
@@ -28,3 +31,15 @@ class SignupForm(allauth_forms.SignupForm):
         )
         self.fields["password1"].label = _("Password")
         self.fields["password2"].label = _("Password (again)")
+
+    def clean_username(self):
+        username = super().clean_username()
+        if username.lower().startswith(FORMER_MEMBER_USERNAME_PREFIX):
+            raise forms.ValidationError(
+                _(
+                    "Names starting with “%(prefix)s” are kept for deleted accounts. "
+                    "Choose another username."
+                )
+                % {"prefix": FORMER_MEMBER_USERNAME_PREFIX}
+            )
+        return username

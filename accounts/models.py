@@ -77,10 +77,15 @@ class User(AbstractUser):
         return self.public_name
 
     @property
-    def public_name(self) -> str:
-        if not self.is_active and self.username.startswith(
+    def is_former_member(self) -> bool:
+        """A deleted account kept, anonymised, so its posts keep an author."""
+        return not self.is_active and self.username.startswith(
             FORMER_MEMBER_USERNAME_PREFIX
-        ):
+        )
+
+    @property
+    def public_name(self) -> str:
+        if self.is_former_member:
             return str(_("Former member"))
         return self.display_name or self.username
 

@@ -1,6 +1,7 @@
 """Who may do what with critiques: one place, used by views, templates and services."""
 
 from forum.choices import State
+from forum.permissions import can_view as can_view_experiment
 from forum.permissions import is_author, is_moderator
 
 from .choices import CritiqueState
@@ -32,10 +33,16 @@ def is_reviewer(user, critique) -> bool:
 
 
 def can_view(user, critique) -> bool:
-    """Drafts are the reviewer's alone; submitted and withdrawn critiques are public."""
+    """Drafts are the reviewer's alone; submitted and withdrawn critiques are public,
+    unless the critique or its experiment is with the moderators: then its reviewer
+    and moderators still see it."""
     if critique.state == CritiqueState.DRAFT:
         return is_reviewer(user, critique)
-    return critique.experiment.state != State.DRAFT
+    if critique.experiment.state == State.DRAFT:
+        return False
+    if critique.is_withheld or not can_view_experiment(user, critique.experiment):
+        return is_reviewer(user, critique) or is_moderator(user)
+    return True
 
 
 def can_edit(user, critique) -> bool:
@@ -49,6 +56,7 @@ def can_withdraw(user, critique) -> bool:
 def can_respond(user, critique) -> bool:
     return (
         critique.state == CritiqueState.SUBMITTED
+        and not critique.is_withheld
         and is_author(user, critique.experiment)
         and critique.experiment.state in CRITIQUABLE_STATES
     )
@@ -62,6 +70,7 @@ def can_mark_helpful(user, critique) -> bool:
     return (
         user.is_authenticated
         and critique.state == CritiqueState.SUBMITTED
+        and not critique.is_withheld
         and not is_reviewer(user, critique)
     )
 

@@ -12,9 +12,13 @@ def is_moderator(user) -> bool:
 
 
 def can_view(user, experiment) -> bool:
-    if experiment.state != State.DRAFT:
-        return True
-    return user.is_authenticated and user.pk == experiment.author_id
+    """Drafts are their author's alone; an experiment held for or hidden by a moderator
+    is seen only by its author and moderators; the rest is public."""
+    if experiment.state == State.DRAFT:
+        return is_author(user, experiment)
+    if experiment.is_withheld:
+        return is_author(user, experiment) or is_moderator(user)
+    return True
 
 
 def is_author(user, experiment) -> bool:

@@ -1,4 +1,5 @@
 from django_comments.views.comments import post_comment
+from django_ratelimit.decorators import ratelimit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,6 +16,7 @@ from .reply_forms import ReplyEditForm
 
 @login_required
 @require_POST
+@ratelimit(group="forum.publish", key="user", rate="60/h", method="POST", block=True)
 def reply_post(request):
     """django_comments' posting view, in one transaction: a refused reply leaves no row.
 
@@ -65,6 +67,7 @@ def reply_posted(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@ratelimit(group="forum.publish", key="user", rate="60/h", method="POST", block=True)
 def reply_edit(request, pk: int):
     reply = get_object_or_404(
         Reply, pk=pk, user=request.user, is_public=True, is_removed=False

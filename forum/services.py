@@ -300,6 +300,13 @@ def experiment_start_replication(*, original: Experiment, by) -> Experiment:
         _("Only registered or concluded experiments can be replicated."),
     )
     _refuse_unless(
+        not permissions.is_author(by, original),
+        _(
+            "This is your own experiment: start its next cycle instead of "
+            "replicating it."
+        ),
+    )
+    _refuse_unless(
         not original.is_withheld,
         _("This experiment is with the moderators; it can be replicated once public."),
     )

@@ -19,9 +19,12 @@ def send_reply_notifications(reply_id: int) -> int:
     reply = (
         Reply.objects.select_related("user").filter(pk=reply_id, is_public=True).first()
     )
-    if reply is None or reply.is_removed:
+    if reply is None or reply.is_removed or reply.is_withheld:
         return 0
     experiment = reply.content_object
+    if experiment is None or not experiment.is_public:
+        # Held or hidden since the reply was posted: nobody is mailed about it.
+        return 0
     base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
     sent = 0
     for person in recipients_for(reply):

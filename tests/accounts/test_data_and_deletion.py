@@ -438,6 +438,9 @@ def test_deleting_removes_private_things_and_keeps_published_work(
     own_page = reader.get(published.get_absolute_url()).content.decode()
     assert "Former member" in own_page
     assert "Jo Practitioner" not in own_page
+    # No link to a profile that no longer exists.
+    person.refresh_from_db()
+    assert f'href="{person.get_absolute_url()}"' not in own_page
     critique_page = reader.get(footprint["theirs"].get_absolute_url()).content.decode()
     assert "Critique by" in critique_page
     assert "Former member" in critique_page
@@ -473,6 +476,8 @@ def test_replies_keep_their_place_but_lose_the_copied_details(
     assert "Former member" in page
     assert "Jo Practitioner" not in page
     assert "jo@example.invalid" not in page
+    person.refresh_from_db()
+    assert f'href="{person.get_absolute_url()}"' not in page
 
 
 @pytest.mark.parametrize(

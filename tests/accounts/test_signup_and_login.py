@@ -64,6 +64,14 @@ def test_sign_up_cannot_claim_editor_or_moderator(client):
     assert not User.objects.filter(username="robin").exists()
 
 
+@pytest.mark.parametrize("username", ["former-member-12", "Former-Member-x"])
+def test_sign_up_cannot_take_a_name_kept_for_deleted_accounts(client, username):
+    response = sign_up(client, username=username)
+    assert response.status_code == 200
+    assert "kept for deleted accounts" in response.content.decode()
+    assert not User.objects.filter(username__iexact=username).exists()
+
+
 def test_sign_up_errors_keep_what_was_typed(client):
     response = sign_up(client, password2="something-else-entirely")
     html = response.content.decode()

@@ -56,3 +56,42 @@ def test_repeated_failed_sign_ins_are_paused(client):
     )
     person.refresh_from_db()
     assert person.last_login is None
+
+
+def test_posting_replies_too_often_is_paused(client, limits_on):
+    from forum.models import Reply
+    from forum.reply_forms import ReplyForm
+
+    experiment = registered()
+    reader = UserFactory(roles=["practitioner"])
+    client.login(username=reader.username, password=PASSWORD)
+    for n in range(61):
+        data = ReplyForm(experiment).initial.copy()
+        data.update(
+            comment=f"Thought number {n}",
+            reply_to=0,
+            next=experiment.get_absolute_url(),
+            identifiability_attested="on",
+        )
+        response = client.post("/comments/post/", data)
+    assert response.status_code == 429
+    assert "Please wait a few minutes" in response.content.decode()
+    assert Reply.objects.count() == 60
+
+
+def test_starting_drafts_too_often_is_paused(client, limits_on):
+    from forum.models import Experiment
+
+    author = UserFactory(roles=["practitioner"])
+    client.login(username=author.username, password=PASSWORD)
+    url = reverse("forum:experiment_create")
+    for n in range(31):
+        response = client.post(url, {"title": f"Draft {n}"})
+    assert response.status_code == 429
+    assert Experiment.objects.filter(author=author).count() == 30
+    # Carrying on with a draft (autosave) is not limited.
+    draft = Experiment.objects.filter(author=author).first()
+    response = client.post(
+        reverse("forum:experiment_edit", args=[draft.pk]), {"title": "Still mine"}
+    )
+    assert response.status_code == 302

@@ -47,3 +47,11 @@ def page_text_of(markup: str) -> str:
     import html
 
     return html.unescape(markup)
+
+
+def moderation_entries():
+    """Audit entries for actions on posts and people, without role and permission
+    changes (giving the test's moderator their role is one of those)."""
+    from moderation.models import PERMISSION_ACTIONS, AuditEntry
+
+    return AuditEntry.objects.exclude(action__in=PERMISSION_ACTIONS)

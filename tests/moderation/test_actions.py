@@ -8,11 +8,11 @@ from django.test import override_settings
 from accounts.models import User
 from forum.models import Experiment, Reply
 from moderation import services
-from moderation.models import AuditAction, AuditEntry, Reason, Report, Suspension
+from moderation.models import AuditAction, Reason, Report, Suspension
 from notifications.models import Kind, Notification
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.critique.factories import submitted_critique
-from tests.moderation.helpers import page_text, words
+from tests.moderation.helpers import moderation_entries, page_text, words
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +55,7 @@ def test_non_moderators_cannot_see_or_use_any_action(
     assert client.post(action_url(experiment, action), data).status_code == 404
     assert client.post(action_url(reply, "hide"), data).status_code == 404
     assert (list(Experiment.objects.values()), list(Report.objects.values())) == before
-    assert not AuditEntry.objects.exists()
+    assert not moderation_entries().exists()
 
 
 @pytest.mark.parametrize(
@@ -75,7 +75,7 @@ def test_non_moderators_cannot_see_or_use_any_action(
 def test_every_service_refuses_non_moderators(experiment, other_practitioner, call):
     with pytest.raises(services.ActionRefused, match="Only moderators"):
         call(experiment, other_practitioner)
-    assert not AuditEntry.objects.exists()
+    assert not moderation_entries().exists()
 
 
 def test_an_action_needs_a_reason(sign_in, moderator, reply):
@@ -161,7 +161,7 @@ def test_hiding_asks_for_confirmation_then_hides_and_tells_the_author(
     )
     client.logout()
     assert reply.comment not in page_text(client.get(experiment.get_absolute_url()))
-    entry = AuditEntry.objects.get()
+    entry = moderation_entries().get()
     assert (entry.actor, entry.action, entry.target, entry.reason) == (
         moderator,
         AuditAction.HIDDEN,
@@ -187,7 +187,7 @@ def test_unhiding_shows_it_again_and_dismisses_open_reports(
     assert statuses == {"reply": "dismissed", "experiment": "open"}
     client.logout()
     assert reply.comment in page_text(client.get(experiment.get_absolute_url()))
-    assert AuditEntry.objects.filter(action=AuditAction.UNHIDDEN).count() == 1
+    assert moderation_entries().filter(action=AuditAction.UNHIDDEN).count() == 1
 
 
 @override_settings(MODERATION_HIDE_AFTER_REPORTS=2)
@@ -264,7 +264,9 @@ def test_closing_and_reopening_a_discussion(
     assert "Add a reply" in page_text(
         sign_in(other_practitioner).get(experiment.get_absolute_url())
     )
-    assert list(AuditEntry.objects.order_by("pk").values_list("action", flat=True)) == [
+    assert list(
+        moderation_entries().order_by("pk").values_list("action", flat=True)
+    ) == [
         AuditAction.LOCKED,
         AuditAction.UNLOCKED,
     ]
@@ -307,7 +309,7 @@ def test_suspending_stops_sign_in_and_reinstating_restores_it(
     client.logout()
     assert client.login(username=author.username, password=PASSWORD)
     assert list(
-        AuditEntry.objects.order_by("pk").values_list("action", "target_id")
+        moderation_entries().order_by("pk").values_list("action", "target_id")
     ) == [(AuditAction.SUSPENDED, author.pk), (AuditAction.REINSTATED, author.pk)]
 
 

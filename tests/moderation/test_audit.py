@@ -7,8 +7,8 @@ from django.db import DatabaseError, connection, transaction
 
 from moderation import services
 from moderation.audit import audit_record
-from moderation.models import AppendOnly, AuditAction, AuditEntry
-from tests.moderation.helpers import page_text
+from moderation.models import AppendOnly, AuditAction
+from tests.moderation.helpers import moderation_entries, page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def entry(moderator, experiment):
     """One audit entry: a moderator closed a discussion."""
     services.discussion_lock(experiment=experiment, by=moderator, reason="Heated.")
-    return AuditEntry.objects.get()
+    return moderation_entries().get()
 
 
 def test_an_entry_cannot_be_changed_through_the_model(entry):
@@ -25,16 +25,16 @@ def test_an_entry_cannot_be_changed_through_the_model(entry):
     with pytest.raises(AppendOnly):
         entry.save()
     with pytest.raises(AppendOnly):
-        AuditEntry.objects.filter(pk=entry.pk).update(reason="Something else.")
-    assert AuditEntry.objects.get().reason == "Heated."
+        moderation_entries().filter(pk=entry.pk).update(reason="Something else.")
+    assert moderation_entries().get().reason == "Heated."
 
 
 def test_an_entry_cannot_be_deleted_through_the_model(entry):
     with pytest.raises(AppendOnly):
         entry.delete()
     with pytest.raises(AppendOnly):
-        AuditEntry.objects.all().delete()
-    assert AuditEntry.objects.count() == 1
+        moderation_entries().all().delete()
+    assert moderation_entries().count() == 1
 
 
 @pytest.mark.parametrize(
@@ -52,7 +52,7 @@ def test_the_database_refuses_raw_updates_and_deletes(entry, sql):
         connection.cursor() as cursor,
     ):
         cursor.execute(sql)
-    assert list(AuditEntry.objects.values_list("reason", "actor_id")) == [
+    assert list(moderation_entries().values_list("reason", "actor_id")) == [
         ("Heated.", entry.actor_id)
     ]
 
@@ -61,7 +61,7 @@ def test_new_entries_can_still_be_added(entry, moderator, experiment):
     audit_record(
         actor=moderator, action=AuditAction.UNLOCKED, target=experiment, reason="Calm."
     )
-    assert AuditEntry.objects.count() == 2
+    assert moderation_entries().count() == 2
 
 
 def test_the_audit_page_is_for_administrators_only(

@@ -9,12 +9,12 @@ from django.test import override_settings
 from critique.models import Critique
 from forum.models import Experiment, Reply
 from moderation import services
-from moderation.models import AuditAction, AuditEntry
+from moderation.models import AuditAction
 from notifications.models import Kind, Notification
 from tests.accounts.factories import UserFactory
 from tests.critique.factories import draft_critique, submitted_critique
 from tests.forum.factories import ExperimentFactory, registered
-from tests.moderation.helpers import add_reply, page_text
+from tests.moderation.helpers import add_reply, moderation_entries, page_text
 
 pytestmark = [
     pytest.mark.django_db,
@@ -108,7 +108,7 @@ def test_a_new_members_registered_experiment_waits_and_its_author_sees_why(
         .counts["experiment"]
         == 0
     )
-    entry = AuditEntry.objects.get()
+    entry = moderation_entries().get()
     assert (entry.action, entry.actor, entry.reason) == (
         AuditAction.HELD,
         None,
@@ -143,9 +143,11 @@ def test_approving_makes_the_experiment_public_and_tells_the_author(
     assert [m.subject for m in mail.outbox] == [
         "Your post on “Waiting plan” is now public"
     ]
-    assert AuditEntry.objects.filter(
-        action=AuditAction.APPROVED, actor=moderator
-    ).exists()
+    assert (
+        moderation_entries()
+        .filter(action=AuditAction.APPROVED, actor=moderator)
+        .exists()
+    )
 
 
 # Replies

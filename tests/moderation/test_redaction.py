@@ -17,7 +17,7 @@ from notifications.models import Notification
 from tests.accounts.factories import UserFactory
 from tests.critique.factories import submitted_critique
 from tests.forum.factories import registered
-from tests.moderation.helpers import add_reply, page_text
+from tests.moderation.helpers import add_reply, moderation_entries, page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -100,7 +100,7 @@ def test_redacting_a_plan_field_purges_row_plan_amendments_reports_and_index(
     plan = client.get(f"/experiments/{experiment.pk}/plan.json").json()
     assert SECRET not in json.dumps(plan)
     assert plan["redactions"][0]["field"] == "aim"
-    entry = AuditEntry.objects.get(action=AuditAction.REDACTED)
+    entry = moderation_entries().get(action=AuditAction.REDACTED)
     assert (entry.actor, entry.field, entry.reason) == (
         moderator,
         "aim",
@@ -118,7 +118,7 @@ def test_the_old_redact_page_also_writes_the_audit_log(moderator):
         experiment=experiment, by=moderator, field="baseline", reason="Name."
     )
     assert SECRET not in all_rows_text()
-    assert AuditEntry.objects.get().field == "baseline"
+    assert moderation_entries().get().field == "baseline"
 
 
 def test_redacting_an_amendment_also_clears_the_next_ones_previous_text(
@@ -208,7 +208,7 @@ def test_redacting_a_critique_field_point_answer_and_score_comment(
             redact(Critique.objects.get(), key, moderator)
     assert SECRET not in all_rows_text()
     assert index_hits(Critique, "Zephaniah") == []
-    fields = set(AuditEntry.objects.values_list("field", flat=True))
+    fields = set(moderation_entries().values_list("field", flat=True))
     assert fields == {
         "strengths",
         f"point-{point.pk}",

@@ -7,10 +7,10 @@ from defusedxml import ElementTree as ET
 from django.test import override_settings
 
 from forum.models import Experiment
-from moderation.models import AuditAction, AuditEntry, Reason, Report
+from moderation.models import AuditAction, Reason, Report
 from notifications.models import Kind, Notification
 from tests.forum.factories import ExperimentFactory, registered
-from tests.moderation.helpers import page_text
+from tests.moderation.helpers import moderation_entries, page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -188,7 +188,7 @@ def test_reports_from_three_people_hide_the_experiment_everywhere_but_for_its_au
         Notification.objects.get(recipient=experiment.author).kind
         == Kind.CONTENT_HIDDEN
     )
-    entry = AuditEntry.objects.get()
+    entry = moderation_entries().get()
     assert (entry.action, entry.actor) == (AuditAction.AUTO_HIDDEN, None)
 
 
