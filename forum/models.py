@@ -213,6 +213,9 @@ class Experiment(index.Indexed, ModeratedContent, models.Model):
 
     # Kept by the reply services so list pages sort by discussion without counting.
     reply_count = models.PositiveIntegerField(default=0)
+    # Submitted critiques everyone can see, kept by the critique and moderation
+    # services (critique/counts.py) so the critique queue filters without counting.
+    critique_count = models.PositiveIntegerField(default=0, editable=False)
     discussion_locked = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -226,6 +229,7 @@ class Experiment(index.Indexed, ModeratedContent, models.Model):
         index.FilterField("state"),
         index.FilterField("decision"),
         index.FilterField("age_band_id"),
+        index.FilterField("topics"),  # for the topic facet's counts
         index.FilterField("registered_at"),
         index.FilterField("held_at"),
         index.FilterField("hidden_at"),
@@ -274,6 +278,7 @@ class Experiment(index.Indexed, ModeratedContent, models.Model):
             models.Index(fields=["state", "-created_at"]),
             models.Index(fields=["state", "-concluded_at"]),
             models.Index(fields=["state", "-reply_count"]),
+            models.Index(fields=["critique_count", "registered_at"]),
         ]
 
     def __str__(self) -> str:

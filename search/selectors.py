@@ -49,9 +49,11 @@ class SearchOutcome:
 def _querysets(*, topic=None, age=None, decision="", period=""):
     since = timezone.now() - PERIODS[period] if period in PERIODS else None
     evidence = EvidencePage.objects.live().public()
-    experiments = Experiment.objects.public()
-    replies = Reply.get_indexed_objects()
-    critiques = Critique.get_indexed_objects()
+    # What a page of hits reads, fetched with it (snippets use amendments, titles
+    # the experiment, bylines the author).
+    experiments = Experiment.objects.public().prefetch_related("amendments")
+    replies = Reply.get_indexed_objects().select_related("user")
+    critiques = Critique.get_indexed_objects().select_related("experiment", "reviewer")
     if topic is not None:
         evidence = evidence.filter(topics__slug=topic.slug)
         experiments = experiments.filter(topics__slug=topic.slug)
@@ -126,16 +128,19 @@ def _hit(kind: str, obj, query: str) -> Hit:
     )
 
 
+FACET_FIELDS = {"decision": "decision", "age": "age_band_id", "topic": "topics"}
+
+
 def _experiment_facets(results) -> dict:
-    """How many matching experiments have each decision and each age band."""
-    try:
-        return {
-            "decision": dict(results.facet("decision")),
-            "age": dict(results.facet("age_band_id")),
-        }
-    except Exception:
-        logger.warning("No facet counts for this search", exc_info=True)
-        return {}
+    """How many matching experiments have each decision, age band and topic."""
+    facets = {}
+    for name, field_name in FACET_FIELDS.items():
+        try:
+            facets[name] = dict(results.facet(field_name))
+        except Exception:
+            # Counts are a help, not the answer: the results still show without them.
+            logger.warning("No %s counts for this search", name, exc_info=True)
+    return facets
 
 
 def _spelling_suggestion(backend, query: str) -> str | None:

@@ -61,7 +61,8 @@ def search(request):
 
 
 def _label_with_counts(form, facets: dict) -> None:
-    """Show, beside each decision and age band, how many matching experiments have it."""
+    """Show, beside each decision, age band and topic, how many matching experiments
+    have it."""
     decisions = facets.get("decision", {})
     field = form.fields["decision"]
     field.choices = [
@@ -69,14 +70,21 @@ def _label_with_counts(form, facets: dict) -> None:
         for value, label in field.choices
     ]
     ages = facets.get("age", {})
-    form.fields["age"].label_from_instance = lambda band: (
-        ngettext(
-            "%(label)s (%(count)s experiment)",
-            "%(label)s (%(count)s experiments)",
-            ages.get(band.pk, 0),
-        )
-        % {"label": band.label, "count": ages.get(band.pk, 0)}
+    form.fields["age"].label_from_instance = lambda band: _with_count(
+        band.label, ages.get(band.pk, 0)
     )
+    topics = facets.get("topic", {})
+    form.fields["topic"].label_from_instance = lambda topic: _with_count(
+        topic.name, topics.get(topic.pk, 0)
+    )
+
+
+def _with_count(label: str, count: int) -> str:
+    return ngettext(
+        "%(label)s (%(count)s experiment)",
+        "%(label)s (%(count)s experiments)",
+        count,
+    ) % {"label": label, "count": count}
 
 
 @require_GET

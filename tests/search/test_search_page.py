@@ -248,6 +248,8 @@ def test_filters_show_how_many_experiments_match(client, corpus, committed):
     assert "Abandon (0)" in html
     assert "6 to 11 years (2 experiments)" in html  # the withdrawn one matches too
     assert "0 to 2 years (0 experiments)" in html
+    assert "Reunification (2 experiments)" in html
+    assert "Neglect (0 experiments)" in html
 
 
 def test_wagtail_admin_search_uses_the_same_backend(client, corpus, editor):
@@ -283,3 +285,48 @@ def test_broken_index_is_reported_and_rebuilt_by_the_command(client, corpus, dam
     call_command("update_index", verbosity=0)
     response = client.get("/search/", {"q": "kitchen"})
     assert response.context["outcome"].counts["evidence"] == 1
+
+
+def _add_hits(count: int, kind: str, committed) -> None:
+    """`count` experiments with an amendment, each with one critique or reply of `kind`."""
+    from tests.accounts.factories import UserFactory
+    from tests.critique.factories import submitted_critique
+    from tests.moderation.helpers import add_reply
+
+    with committed():
+        for n in range(count):
+            experiment = registered(title=f"Kitchen visit {n}")
+            services.experiment_amend(
+                experiment=experiment,
+                by=experiment.author,
+                field="duration",
+                new_text="Ten kitchen weeks",
+                reason="Leave",
+            )
+            if kind == "critique":
+                submitted_critique(experiment, strengths="A kitchen table idea.")
+            elif kind == "reply":
+                add_reply(experiment, "The kitchen felt calmer.", UserFactory())
+
+
+def _queries_for_the_page(kind: str) -> tuple[int, int]:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = Client().get("/search/", {"q": "kitchen", "kind": kind})
+    assert response.status_code == 200
+    return len(response.context["outcome"].hits), len(queries)
+
+
+@pytest.mark.parametrize("kind", ["experiment", "critique", "reply"])
+def test_a_page_of_results_takes_the_same_queries_however_many_hits(
+    search_index, committed, kind
+):
+    _add_hits(2, kind, committed)
+    few_hits, few_queries = _queries_for_the_page(kind)
+    _add_hits(10, kind, committed)
+    many_hits, many_queries = _queries_for_the_page(kind)
+    assert (few_hits, many_hits) == (2, 12)
+    assert many_queries == few_queries
