@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 TEST_SETTINGS := DJANGO_SETTINGS_MODULE=config.settings.test
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test lint format check chromium search-conformance install install-dev lock bench clean help
+.PHONY: run test lint format check chromium search-conformance install install-dev lock bench bench-search bench-pages clean help
 
 help:
 	@echo "make run     create .venv, install, migrate, load demo content, serve on http://127.0.0.1:8000"
@@ -14,7 +14,8 @@ help:
 	@echo "make lint    ruff and djhtml checks only"
 	@echo "make format  rewrite code and templates in house style"
 	@echo "make lock    recompile requirements*.txt from requirements*.in"
-	@echo "make bench   search benchmark (quick; BENCH_ARGS for the full run)"
+	@echo "make bench   search and page benchmarks, quick (bench-search, bench-pages:"
+	@echo "             one each; BENCH_ARGS, PAGES_BENCH_ARGS for the full runs)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -81,10 +82,18 @@ lock: install-dev
 	$(BIN)/pip-compile --quiet --strip-extras --no-header --annotation-style=line \
 		--no-emit-index-url --no-emit-find-links -o requirements-dev.txt requirements-dev.in
 
-# Figures, not tests: see bench/README.md. BENCH_ARGS="--docs 10000 --docs 50000" for the full run.
+# Figures, not tests: see bench/README.md. Quick runs by default; the full runs are
+#   make bench-search BENCH_ARGS="--docs 10000 --docs 50000 --queries 200 --out bench/results/search.json"
+#   make bench-pages PAGES_BENCH_ARGS="--scales 1,10,100"
 BENCH_ARGS ?= --quick
-bench: install-dev
+PAGES_BENCH_ARGS ?= --quick
+bench: bench-search bench-pages
+
+bench-search: install-dev
 	$(BIN)/python bench/search_bench.py $(BENCH_ARGS)
+
+bench-pages: install-dev
+	$(BIN)/python bench/pages_bench.py $(PAGES_BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var

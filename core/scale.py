@@ -20,8 +20,9 @@ How it stays fast:
   (and replies, which span three tables of django-comments-xtd's model inheritance)
   are inserted with their values taken as given, which is how their dates can lie
   in the past.
-- Denormalised counts (an experiment's `reply_count`) are known before the rows are
-  written, so nothing is counted or updated afterwards.
+- Denormalised counts: an experiment's `reply_count` is known before the rows are
+  written; its `critique_count` (submitted critiques, whose states are drawn after
+  the experiments are written) is set by one UPDATE at the end.
 
 The rules the site's own services keep hold here too: a registered plan is frozen
 with `forum.plan.plan_as_dict` and `plan_hash`, as registration does it; replies and
@@ -64,6 +65,7 @@ from critique.choices import (
     PointStatus,
     Recommendation,
 )
+from critique.counts import critique_counts_refresh_all
 from critique.models import CriterionScore, Critique, CritiquePoint
 from critique.rubric import rubric_ensure_default
 from evidence.models import (
@@ -832,6 +834,7 @@ class Generator:
         self.experiments_create()
         self.replies_create()
         self.critiques_create()
+        critique_counts_refresh_all()
         _reset_sequences()
         return self.created
 

@@ -5,8 +5,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 
-from forum.choices import State
-from forum.models import Experiment
+from forum.models import CRITIQUE_WANTED, CRITIQUE_WANTED_BELOW, Experiment
 from moderation.models import NOT_WITHHELD
 
 from .choices import (
@@ -27,7 +26,7 @@ from .models import (
 )
 
 # A critique-wanted experiment has fewer than this many submitted critiques.
-WANTED_BELOW = 2
+WANTED_BELOW = CRITIQUE_WANTED_BELOW
 PROFILE_LEVELS = ("1", "2", "3", "4", "cant_tell")
 
 
@@ -163,22 +162,13 @@ def _choice_counts(choices, values) -> list[tuple[str, str, int]]:
 
 
 def critique_queue(*, topic=None):
-    """Registered or concluded experiments with too few critiques, oldest first."""
-    experiments = (
-        Experiment.objects.public()
-        .filter(state__in=(State.REGISTERED, State.CONCLUDED))
-        .annotate(
-            critique_total=Count(
-                "critiques",
-                filter=Q(
-                    critiques__state=CritiqueState.SUBMITTED,
-                    critiques__held_at__isnull=True,
-                    critiques__hidden_at__isnull=True,
-                ),
-            )
-        )
-        .filter(critique_total__lt=WANTED_BELOW)
-    )
+    """Registered or concluded experiments with too few critiques, oldest first.
+
+    Filters on the experiment's kept `critique_count` (critique/counts.py) rather
+    than counting every experiment's critiques on each request.
+    """
+    # The very condition of the partial index `experiment_critique_wanted`.
+    experiments = Experiment.objects.filter(CRITIQUE_WANTED)
     if topic is not None:
         experiments = experiments.filter(topics=topic)
     return (

@@ -29,6 +29,7 @@ from .choices import (
     Recommendation,
     RequestState,
 )
+from .counts import critique_count_refresh
 from .models import (
     CriterionScore,
     Critique,
@@ -206,6 +207,7 @@ def critique_submit(*, critique: Critique, by, hold_reason: str = "") -> Critiqu
     held = bool(hold_reason)
     critique.submitted_at = timezone.now()
     critique.save()
+    critique_count_refresh(critique.experiment_id)
     CritiqueRequest.objects.filter(
         experiment=critique.experiment, reviewer=by, state=RequestState.OPEN
     ).update(state=RequestState.DONE, closed_at=critique.submitted_at)
@@ -253,6 +255,7 @@ def critique_withdraw(*, critique: Critique, by, reason: str) -> Critique:
     critique.withdrawn_at = timezone.now()
     critique.withdrawal_reason = reason.strip()
     critique.save()
+    critique_count_refresh(critique.experiment_id)
     return critique
 
 

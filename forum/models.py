@@ -35,10 +35,26 @@ TEXT_MEDIUM = 2000
 TEXT_LONG = 5000
 
 
+# Experiments anyone may see: not drafts, not held for or hidden by a moderator.
+PUBLIC = Q(~Q(state=State.DRAFT), NOT_WITHHELD)
+# The critique queue: registered or concluded experiments with fewer than this many
+# critiques. "Not withdrawn" rather than "registered or concluded" (the same rows, as
+# drafts are not public): SQLite would take an index on state for `state IN (...)`
+# and sort, where the partial index below needs no sort.
+CRITIQUE_WANTED_BELOW = 2
+# What those two conditions read, for the partial indexes that cover them.
+CONDITION_COLUMNS = ("state", "held_at", "hidden_at")
+CRITIQUE_WANTED = Q(
+    PUBLIC,
+    ~Q(state=State.WITHDRAWN),
+    critique_count__lt=CRITIQUE_WANTED_BELOW,
+)
+
+
 class ExperimentQuerySet(models.QuerySet):
     def public(self):
         """Experiments anyone may see: not drafts, not held for or hidden by a moderator."""
-        return self.exclude(state=State.DRAFT).filter(NOT_WITHHELD)
+        return self.filter(PUBLIC)
 
     def visible_to(self, user):
         """Public experiments, plus all of the user's own (drafts, held, hidden)."""
@@ -278,7 +294,25 @@ class Experiment(index.Indexed, ModeratedContent, models.Model):
             models.Index(fields=["state", "-created_at"]),
             models.Index(fields=["state", "-concluded_at"]),
             models.Index(fields=["state", "-reply_count"]),
-            models.Index(fields=["critique_count", "registered_at"]),
+            # Partial indexes whose conditions are the filters of the pages that use
+            # them, so a page of the newest (or oldest) walks the index and stops.
+            # The columns of the condition are in the index too: then the
+            # paginator's count reads the index alone, never the table's rows.
+            models.Index(
+                fields=["registered_at", *CONDITION_COLUMNS],
+                condition=PUBLIC,
+                name="experiment_public_registered",
+            ),
+            models.Index(
+                fields=["decision", "registered_at", *CONDITION_COLUMNS],
+                condition=PUBLIC,
+                name="experiment_public_decision",
+            ),
+            models.Index(
+                fields=["registered_at", *CONDITION_COLUMNS, "critique_count"],
+                condition=CRITIQUE_WANTED,
+                name="experiment_critique_wanted",
+            ),
         ]
 
     def __str__(self) -> str:

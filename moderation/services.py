@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from critique.choices import CritiqueState
+from critique.counts import critique_count_refresh
 from critique.models import Critique
 from forum.models import Amendment, Experiment, Reply
 from forum.permissions import is_moderator
@@ -192,8 +193,8 @@ def _fresh(target):
 
 
 def _apply(target, **changes) -> None:
-    """Write moderation fields of `target`, keep a reply's `is_public` and the reply
-    count in step, and queue the search index update."""
+    """Write moderation fields of `target`, keep a reply's `is_public`, the reply
+    count and the critique count in step, and queue the search index update."""
     for name, value in changes.items():
         setattr(target, name, value)
     if isinstance(target, Reply):
@@ -211,6 +212,8 @@ def _apply(target, **changes) -> None:
         index_sync_later(target.experiment)  # its text is found through the experiment
     else:
         target.save(update_fields=list(changes))  # post_save re-indexes
+        if isinstance(target, Critique):
+            critique_count_refresh(target.experiment_id)
 
 
 def _tell_author(target, kind: Kind, *, actor=None) -> None:

@@ -164,6 +164,16 @@ def test_critiques_follow_the_rules(seeded):
         if critique.state != CritiqueState.DRAFT:
             assert critique.experiment.registered_at < critique.submitted_at
     assert CritiquePoint.objects.exists()
+    # Each experiment's kept count is its submitted critiques (none are withheld).
+    submitted = dict(
+        critiques.filter(state=CritiqueState.SUBMITTED)
+        .order_by()
+        .values_list("experiment")
+        .annotate(total=Count("pk"))
+    )
+    assert any(submitted.values())
+    for pk, kept in Experiment.objects.values_list("pk", "critique_count"):
+        assert kept == submitted.get(pk, 0)
 
 
 def test_a_second_batch_is_refused(seeded):
