@@ -76,27 +76,30 @@ def experiment_for_page(*, pk: int, viewer=None):
     shown = NOT_WITHHELD
     if viewer is not None and viewer.is_authenticated:
         shown = shown | Q(author=viewer)
-    return (
-        Experiment.objects.select_related(
-            "author",
-            "evidence_page",
-            "practice_hypothesis",
-            "service_stage",
-            "age_band",
-            "replication_of",
-            "follow_up_of",
+    # The experiments it replicates or follows are read only when there are any:
+    # joining two more whole experiment rows made this the page's slowest query to
+    # build. `get()` rather than `first()`: no ORDER BY for a primary-key lookup.
+    try:
+        return (
+            Experiment.objects.select_related(
+                "author",
+                "evidence_page",
+                "practice_hypothesis",
+                "service_stage",
+                "age_band",
+            )
+            .prefetch_related(
+                "topics",
+                Prefetch(
+                    "amendments",
+                    queryset=Amendment.objects.filter(shown).select_related("author"),
+                ),
+                "moderation_log",
+            )
+            .get(pk=pk)
         )
-        .prefetch_related(
-            "topics",
-            Prefetch(
-                "amendments",
-                queryset=Amendment.objects.filter(shown).select_related("author"),
-            ),
-            "moderation_log",
-        )
-        .filter(pk=pk)
-        .first()
-    )
+    except Experiment.DoesNotExist:
+        return None
 
 
 @dataclass(frozen=True)
