@@ -8,21 +8,29 @@ for its batch (see search/sync.py): they are RUNNING under the dead worker's id 
 """
 
 from django_tasks.base import TaskResultStatus
-from django_tasks_db.management.commands.db_worker import (
-    Command as DatabaseWorkerCommand,
-)
 from django_tasks_db.models import DBTaskResult
 
+from core.management.commands.task_worker import Command as TaskWorkerCommand
+from core.task_worker import ResilientWorker
 from search.sync import SEARCH_QUEUE
 
 
-class Command(DatabaseWorkerCommand):
+def requeue_running() -> int:
+    """Put every RUNNING search task back to READY (this is the queue's only worker)."""
+    return DBTaskResult.objects.filter(
+        queue_name=SEARCH_QUEUE, status=TaskResultStatus.RUNNING
+    ).update(status=TaskResultStatus.READY)
+
+
+class Command(TaskWorkerCommand):
     help = "Run the search queue's only worker (the search index's only writer)."
 
+    def make_worker(self, **options) -> ResilientWorker:
+        # After a database outage, tasks it had claimed may be stuck as RUNNING.
+        return ResilientWorker(**options, on_reconnect=lambda worker: requeue_running())
+
     def handle(self, *args, **options):
-        requeued = DBTaskResult.objects.filter(
-            queue_name=SEARCH_QUEUE, status=TaskResultStatus.RUNNING
-        ).update(status=TaskResultStatus.READY)
+        requeued = requeue_running()
         if requeued:
             self.stderr.write(
                 f"Put {requeued} search task(s) left running by a stopped worker back in the queue."
