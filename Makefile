@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 TEST_SETTINGS := DJANGO_SETTINGS_MODULE=config.settings.test
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test lint format check chromium search-conformance install install-dev lock bench bench-search bench-pages clean help
+.PHONY: run test lint format check chromium search-conformance install install-dev lock bench bench-search bench-pages bench-load bench-faults bench-spirit clean help
 
 help:
 	@echo "make run     create .venv, install, migrate, load demo content, serve on http://127.0.0.1:8000"
@@ -16,6 +16,9 @@ help:
 	@echo "make lock    recompile requirements*.txt from requirements*.in"
 	@echo "make bench   search and page benchmarks, quick (bench-search, bench-pages:"
 	@echo "             one each; BENCH_ARGS, PAGES_BENCH_ARGS for the full runs)"
+	@echo "make bench-load    load test with nothing lost (quick; LOAD_ARGS= for 5 minutes)"
+	@echo "make bench-faults  fault drills (FAULTS=\"search-kill web-kill\" for some)"
+	@echo "make bench-spirit  our experiment page against a Spirit topic page"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -94,6 +97,18 @@ bench-search: install-dev
 
 bench-pages: install-dev
 	$(BIN)/python bench/pages_bench.py $(PAGES_BENCH_ARGS)
+
+# Load and faults: bench/load/README.md. pg-restart restarts the local PostgreSQL.
+LOAD_ARGS ?= --quick
+bench-load: install-dev
+	$(BIN)/python bench/load/load_test.py $(LOAD_ARGS)
+
+bench-faults: install-dev
+	$(BIN)/python bench/load/faults.py $(FAULTS)
+
+# Side by side with the Spirit forum, in its own virtualenv (bench/.venv-spirit).
+bench-spirit: install-dev
+	$(BIN)/python bench/spirit/compare.py
 
 clean:
 	rm -rf $(VENV) var
