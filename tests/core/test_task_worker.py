@@ -22,10 +22,22 @@ def make_worker(**extra) -> ResilientWorker:
     )
 
 
+class Waits(list):
+    """The pauses the worker asked for, and how often it closed its connections."""
+
+    closed: list
+
+
 @pytest.fixture
 def no_waiting(monkeypatch):
-    waits = []
+    waits = Waits()
+    waits.closed = []
     monkeypatch.setattr(task_worker.time, "sleep", waits.append)
+    # A test runs inside one transaction on the test database's connection: closing it,
+    # as the worker does after a real outage, would end the test, not the outage.
+    monkeypatch.setattr(
+        task_worker.connections, "close_all", lambda: waits.closed.append(1)
+    )
     return waits
 
 
@@ -70,6 +82,7 @@ def test_a_stopped_worker_does_not_retry(no_waiting, monkeypatch):
 def test_the_search_worker_puts_its_stuck_tasks_back_after_an_outage(
     no_waiting, database_down_twice
 ):
+    closed = no_waiting.closed
     from django_tasks.base import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
@@ -99,3 +112,4 @@ def test_the_search_worker_puts_its_stuck_tasks_back_after_an_outage(
     worker.run()
     stuck.refresh_from_db()
     assert stuck.status == TaskResultStatus.READY
+    assert len(closed) == 2
