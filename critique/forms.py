@@ -208,7 +208,6 @@ class CritiqueForm(IdentifiabilityCheckMixin, forms.Form):
             )
         cleaned["concern_list"] = self._clean_points("main_concerns", "concern")
         cleaned["question_list"] = self._clean_points("questions", "question")
-        self.run_identifiability_check()
         return cleaned
 
     def service_arguments(self) -> dict:
@@ -287,7 +286,6 @@ class ResponseForm(IdentifiabilityCheckMixin, forms.Form):
                 )
         if not any(cleaned.get(f"status_{p.pk}") for p in self.points):
             raise forms.ValidationError("Answer at least one point before saving.")
-        self.run_identifiability_check()
         return cleaned
 
     def answers(self) -> dict[int, tuple[str, str]]:

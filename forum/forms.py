@@ -90,7 +90,6 @@ class PlanForm(IdentifiabilityCheckMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.label_suffix = ""
-        self.identifiability = None
         for name, field in self.fields.items():
             field.required = name == "title"
         pages = EvidencePage.objects.live().order_by("title")
@@ -130,7 +129,6 @@ class PlanForm(IdentifiabilityCheckMixin, forms.ModelForm):
                 )
                 % {"page": hypothesis.page.title},
             )
-        self.run_identifiability_check()
         return data
 
     def plan_data(self) -> dict:
@@ -165,8 +163,7 @@ class RegisterForm(IdentifiabilityCheckMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
-        result = self.run_identifiability_check()
-        if result.blocked:
+        if self.identifiability.blocked:
             # The draft was saved before a rule changed: send the author back to it.
             raise forms.ValidationError(
                 _(
@@ -206,11 +203,6 @@ class AmendmentForm(IdentifiabilityCheckMixin, forms.Form):
             for name in AMENDABLE_FIELD_NAMES
         ]
         self.add_identifiability_fields()
-
-    def clean(self):
-        data = super().clean()
-        self.run_identifiability_check()
-        return data
 
 
 class ResultsForm(IdentifiabilityCheckMixin, forms.ModelForm):
@@ -264,11 +256,6 @@ class ResultsForm(IdentifiabilityCheckMixin, forms.ModelForm):
         self.fields["decision"].choices = Decision.choices
         self.add_identifiability_fields()
 
-    def clean(self):
-        data = super().clean()
-        self.run_identifiability_check()
-        return data
-
 
 class WithdrawForm(IdentifiabilityCheckMixin, forms.Form):
     """The reason stays on the public page, so it is checked like any other post."""
@@ -285,11 +272,6 @@ class WithdrawForm(IdentifiabilityCheckMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.add_identifiability_fields()
-
-    def clean(self):
-        data = super().clean()
-        self.run_identifiability_check()
-        return data
 
 
 class RedactionForm(forms.Form):

@@ -43,7 +43,6 @@ class ReplyForm(IdentifiabilityCheckMixin, XtdCommentForm):
 
     def clean(self):
         data = super().clean()
-        self.run_identifiability_check()
         experiment = self.target_object
         if experiment.state not in (State.REGISTERED, State.CONCLUDED):
             raise forms.ValidationError(
@@ -102,8 +101,3 @@ class ReplyEditForm(IdentifiabilityCheckMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.label_suffix = ""
         self.add_identifiability_fields()
-
-    def clean(self):
-        data = super().clean()
-        self.run_identifiability_check()
-        return data

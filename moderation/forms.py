@@ -29,15 +29,6 @@ class ReportForm(IdentifiabilityCheckMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.identifiability = None
-
-    def clean(self):
-        data = super().clean()
-        self.run_identifiability_check()
-        return data
-
 
 class ReasonForm(forms.Form):
     """Every moderation action needs a reason; it goes into the audit log."""

@@ -26,10 +26,17 @@ class IdentifiabilityCheckMixin:
     identifiability_fields: tuple[str, ...] = ()
     # Forms whose every submission publishes set this; others set it per request.
     publishing = True
+    # The last check's result (a CheckResult), once the form has been cleaned.
+    identifiability = None
+
+    def clean(self):
+        data = super().clean()
+        self.run_identifiability_check()
+        return data
 
     def add_identifiability_fields(self) -> None:
-        """Call from __init__ after super().__init__()."""
-        self.identifiability = None
+        """The reason box and the attestation tick, for forms that publish; call from
+        __init__ after super().__init__(), so they come after the form's own fields."""
         self.fields["identifiability_reason"] = forms.CharField(
             label="Why the highlighted details must stay (only if you keep them)",
             help_text=(
