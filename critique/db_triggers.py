@@ -1,6 +1,8 @@
 """The score/rubric-version triggers (see migration 0002), kept here so that later
 migrations that make SQLite rebuild a table can drop and recreate them around it."""
 
+from core.db_triggers import Triggers
+
 MESSAGE = "criterion is not part of the rubric version of its critique"
 
 SQLITE_FORWARD = [
@@ -73,25 +75,9 @@ POSTGRES_BACKWARD = [
     "DROP FUNCTION IF EXISTS critique_version_change();",
 ]
 
-STATEMENTS = {
-    "sqlite": (SQLITE_FORWARD, SQLITE_BACKWARD),
-    "postgresql": (POSTGRES_FORWARD, POSTGRES_BACKWARD),
-}
-
-
-def _run(schema_editor, forward: bool) -> None:
-    statements = STATEMENTS.get(schema_editor.connection.vendor)
-    if statements is None:
-        raise RuntimeError(
-            "Add the critique score trigger for this database before migrating."
-        )
-    for sql in statements[0 if forward else 1]:
-        schema_editor.execute(sql)
-
-
-def create(apps, schema_editor) -> None:
-    _run(schema_editor, True)
-
-
-def drop(apps, schema_editor) -> None:
-    _run(schema_editor, False)
+TRIGGERS = Triggers(
+    "the critique score trigger",
+    sqlite=(SQLITE_FORWARD, SQLITE_BACKWARD),
+    postgresql=(POSTGRES_FORWARD, POSTGRES_BACKWARD),
+)
+create, drop = TRIGGERS.create, TRIGGERS.drop

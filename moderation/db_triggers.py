@@ -6,6 +6,8 @@ alters `moderation_auditentry` must run `create` again afterwards. A TRUNCATE tr
 left out on purpose: the test runner empties tables with TRUNCATE on PostgreSQL.
 """
 
+from core.db_triggers import Triggers
+
 MESSAGE = "the audit log is append-only"
 TABLE = "moderation_auditentry"
 
@@ -40,25 +42,9 @@ POSTGRES_BACKWARD = [
     "DROP FUNCTION IF EXISTS moderation_audit_append_only();",
 ]
 
-STATEMENTS = {
-    "sqlite": (SQLITE_FORWARD, SQLITE_BACKWARD),
-    "postgresql": (POSTGRES_FORWARD, POSTGRES_BACKWARD),
-}
-
-
-def _run(schema_editor, forward: bool) -> None:
-    statements = STATEMENTS.get(schema_editor.connection.vendor)
-    if statements is None:
-        raise RuntimeError(
-            "Add the audit log's append-only trigger for this database before migrating."
-        )
-    for sql in statements[0 if forward else 1]:
-        schema_editor.execute(sql)
-
-
-def create(apps, schema_editor) -> None:
-    _run(schema_editor, True)
-
-
-def drop(apps, schema_editor) -> None:
-    _run(schema_editor, False)
+TRIGGERS = Triggers(
+    "the audit log's append-only trigger",
+    sqlite=(SQLITE_FORWARD, SQLITE_BACKWARD),
+    postgresql=(POSTGRES_FORWARD, POSTGRES_BACKWARD),
+)
+create, drop = TRIGGERS.create, TRIGGERS.drop
