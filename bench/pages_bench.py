@@ -15,7 +15,6 @@ test client, as an anonymous visitor. The directory is removed at the end unless
 import argparse
 import datetime
 import json
-import math
 import os
 import platform
 import shutil
@@ -28,6 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from bench.stats import log, percentile  # noqa: E402
 
 SETTINGS = "bench.pages_settings"
 DEFAULT_SCALES = [1, 10, 100]
@@ -59,22 +60,6 @@ PAGES = [
 ]
 
 now = time.perf_counter
-
-
-def log(message):
-    stamp = datetime.datetime.now().strftime("%H:%M:%S")
-    print(f"[{stamp}] {message}", file=sys.stderr, flush=True)
-
-
-def percentile(values, p):
-    """Linear-interpolated percentile (numpy's default method) of `values`."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    k = (len(ordered) - 1) * p / 100
-    low = math.floor(k)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (k - low)
 
 
 # One scale, in a process of its own

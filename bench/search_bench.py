@@ -15,7 +15,6 @@ import datetime
 import gc
 import hashlib
 import json
-import math
 import os
 import platform
 import shutil
@@ -32,6 +31,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.corpus import CorpusGenerator, make_queries  # noqa: E402
+from bench.stats import log, percentile  # noqa: E402
 
 SEED = 20251126
 # The database task backend (bench/settings.py) the worker-path figures queue on.
@@ -51,22 +51,6 @@ PASS_BUDGET = {"seconds": 300.0, "minimum": 20}
 
 now = time.perf_counter
 cpu = time.process_time
-
-
-def log(message):
-    stamp = datetime.datetime.now().strftime("%H:%M:%S")
-    print(f"[{stamp}] {message}", file=sys.stderr, flush=True)
-
-
-def percentile(values, p):
-    """Linear-interpolated percentile (numpy's default method) of `values`."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    k = (len(ordered) - 1) * p / 100
-    low = math.floor(k)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (k - low)
 
 
 def summary(times):
