@@ -127,9 +127,13 @@ def _group_permissions_changed(
         )
 
 
-def _remember_admin_flag(sender, instance, raw=False, **kwargs):
+def _remember_admin_flag(sender, instance, raw=False, update_fields=None, **kwargs):
     if raw or instance.pk is None:
         instance._was_superuser = False
+        return
+    if update_fields is not None and "is_superuser" not in update_fields:
+        # A partial save (signing in writes only last_login): rights cannot change.
+        instance._was_superuser = instance.is_superuser
         return
     instance._was_superuser = (
         sender.objects.filter(pk=instance.pk)
