@@ -1,10 +1,15 @@
 """A synthetic, reproducible corpus of children's social work practice text.
 
-Words are drawn from one ranked vocabulary (function words first, then everyday
-and practice words in a seeded order) with Zipf-Mandelbrot weights, so a few words
-are very common and most are rare, as in real text. Some sentences carry a fixed
-practice phrase ("motivational interviewing", "contact cancellations"...), so
-phrases and co-occurring words exist too.
+Words are drawn from one ranked vocabulary with Zipf-Mandelbrot weights, so a few
+words are very common and most are rare, as in real text. The function words hold
+the top ranks; the everyday and practice words are spread over ranks 30 to about
+6,000, log-uniformly, among a long tail of made-up words (names, places, jargon,
+misspellings: the words any real corpus has in their tens of thousands and a small
+list does not). Without that tail a ~700-word vocabulary put every practice word in
+6% to 72% of all documents ("abuse" in 72%), where real writing has a few words
+that common and most in well under 1%. Some sentences carry a fixed practice phrase
+("motivational interviewing", "contact cancellations"...), so phrases and
+co-occurring words exist too.
 
 Everything comes from `random.Random(seed)` streams: the same seed gives the same
 documents and queries, and the first N documents of a larger corpus are the N
@@ -128,6 +133,10 @@ PHRASES = [
     "the voice of the child",
 ]
 
+# Share of sentences that carry one of the phrases: about one phrase in every
+# other document, so each phrase is in a few per cent of documents.
+PHRASE_RATE = 0.04
+
 TITLE_VERBS = ["Using", "Trying", "Offering", "Testing", "Adding", "Introducing"]
 TITLE_GOALS = ["to reduce", "to improve", "to increase", "to support", "and"]
 
@@ -147,6 +156,30 @@ class Document:
         )
 
 
+# Made-up words are built from these: pronounceable, lower case, never English.
+ONSETS = _words("b bl br d dr f fl g gr h k l m n p pr r s st t tr v w z")
+VOWELS = _words("a e i o u ai ea oo ou")
+CODAS = ["", "", "n", "l", "r", "s", "nd", "rt", "ck", "m", "x", "th"]
+TAIL_WORDS = 40_000
+# The real words' ranks are drawn log-uniformly from this range.
+REAL_RANKS = (30, 6_000)
+
+
+def made_up_words(rng, n, avoid):
+    """`n` distinct pronounceable words of two or three syllables, none in `avoid`."""
+    words, seen = [], set(avoid)
+    while len(words) < n:
+        syllables = rng.choice((2, 2, 3))
+        word = "".join(
+            rng.choice(ONSETS) + rng.choice(VOWELS) + rng.choice(CODAS)
+            for _ in range(syllables)
+        )
+        if word not in seen:
+            seen.add(word)
+            words.append(word)
+    return words
+
+
 def zipf_weights(n, s=1.05, q=2.7):
     """Zipf-Mandelbrot weights 1/(rank+q)^s for ranks 1..n."""
     return [1.0 / (rank + q) ** s for rank in range(1, n + 1)]
@@ -155,12 +188,30 @@ def zipf_weights(n, s=1.05, q=2.7):
 class Vocabulary:
     """The ranked word list and its cumulative weights."""
 
-    def __init__(self, seed):
+    def __init__(self, seed, tail=TAIL_WORDS):
         rng = random.Random(seed)  # noqa: S311 - reproducible test data, not secrets
-        rest = list(dict.fromkeys(EVERYDAY_WORDS + PRACTICE_WORDS))
-        rest = [word for word in rest if word not in FUNCTION_WORDS]
-        rng.shuffle(rest)
-        self.words = list(dict.fromkeys(FUNCTION_WORDS)) + rest
+        function = list(dict.fromkeys(FUNCTION_WORDS))
+        real = list(dict.fromkeys(EVERYDAY_WORDS + PRACTICE_WORDS))
+        real = [word for word in real if word not in function]
+        rng.shuffle(real)
+        # Each real word takes a rank drawn log-uniformly; the made-up words fill
+        # every rank left, in order.
+        low, high = REAL_RANKS
+        ranked = {}
+        for word in real:
+            rank = round(low * (high / low) ** rng.random())
+            while rank in ranked:
+                rank += 1
+            ranked[rank] = word
+        filler = made_up_words(rng, tail, set(function) | set(real))
+        filler.reverse()
+        rest = []
+        rank = len(function)
+        while filler:
+            rest.append(ranked.pop(rank) if rank in ranked else filler.pop())
+            rank += 1
+        rest.extend(ranked[rank] for rank in sorted(ranked))  # past the tail's end
+        self.words = function + rest
         self.weights = zipf_weights(len(self.words))
         self.cum_weights = list(accumulate(self.weights))
         practice = set(PRACTICE_WORDS)
@@ -181,7 +232,7 @@ class CorpusGenerator:
         rng, vocab = self.rng, self.vocabulary
         length = rng.randint(8, 22)
         words = rng.choices(vocab.words, cum_weights=vocab.cum_weights, k=length)
-        if rng.random() < 0.3:
+        if rng.random() < PHRASE_RATE:
             words.insert(rng.randrange(len(words) + 1), rng.choice(PHRASES))
         if length > 12 and rng.random() < 0.4:
             cut = rng.randrange(4, length - 3)
