@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from core import page_cache
 from forum.models import Experiment
 from moderation.models import Reason
 from moderation.services import (
@@ -321,6 +322,7 @@ def critique_acknowledge(*, critique: Critique, by) -> int:
         .exclude(status="")
         .update(acknowledged_at=timezone.now())
     )
+    page_cache.bump()  # update() sends no signal; the page shows acknowledgements
     _refuse_unless(count > 0, "There are no new answers to acknowledge.")
     notify(
         recipient=critique.experiment.author,

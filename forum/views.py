@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.page_cache import anonymous_page_cache
 from critique import permissions as critique_permissions
 from critique import selectors as critique_selectors
 from critique.presenters import profile_chart
@@ -83,6 +84,7 @@ def experiment_list(request, topic_slug: str | None = None):
     )
 
 
+@anonymous_page_cache
 def experiment_detail(request, pk: int, slug: str | None = None):
     experiment = _experiment_or_404(request, pk)
     if slug != experiment.slug:

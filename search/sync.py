@@ -39,6 +39,8 @@ from modelsearch.signal_handlers import (
     post_save_signal_handler,
 )
 
+from core import page_cache
+
 logger = logging.getLogger(__name__)
 SEARCH_QUEUE = "search"
 DEFAULT_BATCH = 500
@@ -266,7 +268,13 @@ def _sync_later(label: str, name: str, pk) -> None:
 
 
 def index_sync_later(instance) -> None:
-    """Queue an index update for `instance` when the current transaction commits."""
+    """Queue an index update for `instance` when the current transaction commits.
+
+    Whatever changes what search finds changes what pages show, and the services
+    call this after every `QuerySet.update()` (which sends no signal): so this also
+    drops the pages kept for anonymous readers.
+    """
+    page_cache.bump()
     target = instance.get_indexed_instance() or instance
     _sync_later(target._meta.app_label, target._meta.model_name, target.pk)
 

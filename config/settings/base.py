@@ -32,6 +32,16 @@ def env_list(name: str, default: str = "") -> list[str]:
     ]
 
 
+def env_int(name: str, default: int) -> int:
+    """Read a whole number of zero or more from an environment variable."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit():
+        raise ImproperlyConfigured(f"{name} must be a whole number (0 or more).")
+    return int(value)
+
+
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 DEBUG = False
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
@@ -127,6 +137,9 @@ if os.environ.get("REDIS_URL"):
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 RATELIMIT_VIEW = "core.views.rate_limited"
+# How long an experiment page rendered for anonymous readers may be served from the
+# cache at most (core/page_cache.py drops it sooner, at any change); 0 turns it off.
+ANONYMOUS_PAGE_CACHE_SECONDS = env_int("ANONYMOUS_PAGE_CACHE_SECONDS", 300)
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

@@ -35,8 +35,10 @@ def add_critiques(experiment, count: int) -> None:
 
 @pytest.mark.parametrize("critiques", [0, 20])
 def test_anonymous_query_count_does_not_grow(
-    client, critiques, django_assert_num_queries
+    client, critiques, django_assert_num_queries, settings
 ):
+    # Rendering, not the copy kept for anonymous readers (tests/core/test_page_cache.py).
+    settings.ANONYMOUS_PAGE_CACHE_SECONDS = 0
     experiment = experiment_with(critiques)
     url = experiment.get_absolute_url()
     client.get(url)

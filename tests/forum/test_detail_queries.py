@@ -45,8 +45,10 @@ def busy_experiment():
 
 @pytest.mark.parametrize("replies", [10, 200])
 def test_anonymous_detail_query_count_is_constant(
-    client, busy_experiment, replies, django_assert_num_queries
+    client, busy_experiment, replies, django_assert_num_queries, settings
 ):
+    # Rendering, not the copy kept for anonymous readers (tests/core/test_page_cache.py).
+    settings.ANONYMOUS_PAGE_CACHE_SECONDS = 0
     add_replies(busy_experiment, replies)
     url = busy_experiment.get_absolute_url()
     client.get(url)
