@@ -56,3 +56,7 @@ LOGGING = {
     # resulting "index missing" errors are expected and say nothing about the pages.
     "loggers": {"search.sync": {"level": "CRITICAL"}},
 }
+
+# The pages are measured as they are rendered, not as the copy kept for anonymous
+# readers (core/page_cache.py), which would serve every request but the first.
+ANONYMOUS_PAGE_CACHE_SECONDS = 0

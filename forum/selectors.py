@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
 from moderation.models import NOT_WITHHELD
 
@@ -31,10 +31,45 @@ def experiments_list(
     state: str = "",
     sort: str = "newest",
 ):
-    """Published experiments matching every given filter, in the chosen order."""
-    experiments = Experiment.objects.public()
+    """Published experiments matching every given filter, in the chosen order.
+
+    A topic is tested per experiment (EXISTS) rather than joined: the database then
+    reads experiments in the order's index and stops after a page, where a join
+    sorted all of the topic's experiments first (twice as slow at 20,000). Counting
+    them is the other way round: see experiments_list_count().
+    """
+    experiments = _filtered(
+        Experiment.objects.public(),
+        stage=stage,
+        age=age,
+        decision=decision,
+        state=state,
+        sort=sort,
+    )
+    if topic is not None:
+        experiments = experiments.filter(
+            Exists(
+                Experiment.topics.through.objects.filter(
+                    experiment=OuterRef("pk"), topic=topic
+                )
+            )
+        )
+    return _for_lists(experiments.order_by(*SORTS.get(sort, SORTS["newest"])))
+
+
+def experiments_list_count(*, topic=None, **filters) -> int:
+    """How many experiments experiments_list() gives for the same filters.
+
+    A topic is joined here: counting from the topic's own rows reads only those,
+    where testing each experiment for the topic reads every published one.
+    """
+    experiments = _filtered(Experiment.objects.public(), **filters)
     if topic is not None:
         experiments = experiments.filter(topics=topic)
+    return experiments.count()
+
+
+def _filtered(experiments, *, stage=None, age=None, decision="", state="", sort=""):
     if stage is not None:
         experiments = experiments.filter(service_stage=stage)
     if age is not None:
@@ -45,7 +80,7 @@ def experiments_list(
         experiments = experiments.filter(state=state)
     if sort == "concluded":
         experiments = experiments.filter(state=State.CONCLUDED)
-    return _for_lists(experiments.order_by(*SORTS.get(sort, SORTS["newest"])))
+    return experiments
 
 
 def experiments_for_feed(*, topic=None):

@@ -11,6 +11,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -46,6 +47,19 @@ PUBLISH_LIMIT = ratelimit(
 )
 
 
+class CountedPaginator(Paginator):
+    """A paginator that counts with a query of its own, cheaper than counting the
+    page's query (selectors.experiments_list_count says why)."""
+
+    def __init__(self, object_list, per_page, *, count, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self._count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._count()
+
+
 def _experiment_or_404(request, pk: int) -> Experiment:
     experiment = selectors.experiment_for_page(pk=pk, viewer=request.user)
     if experiment is None or not permissions.can_view(request.user, experiment):
@@ -67,7 +81,10 @@ def experiment_list(request, topic_slug: str | None = None):
     if topic is not None:
         filters["topic"] = topic
     experiments = selectors.experiments_list(**filters)
-    page_obj = Paginator(experiments, PER_PAGE).get_page(request.GET.get("page"))
+    paginator = CountedPaginator(
+        experiments, PER_PAGE, count=lambda: selectors.experiments_list_count(**filters)
+    )
+    page_obj = paginator.get_page(request.GET.get("page"))
     querystring = request.GET.copy()
     querystring.pop("page", None)
     return render(

@@ -8,7 +8,9 @@ is used as it is, except for what a plain-HTTP run on 127.0.0.1 needs:
 - secrets and host names are set here for the benchmark (not secret);
 - no HTTPS redirect, HSTS or secure-only cookies (the server speaks plain HTTP);
 - e-mail goes to memory, not SMTP;
-- the cache is Redis when BENCH_REDIS_URL is set, otherwise per-process memory;
+- the cache is Redis when BENCH_REDIS_URL is set, otherwise per-process memory, and
+  then the page kept for anonymous readers is off (a change seen by one process
+  would not drop another's copy);
 - posting rate limits and allauth's sign-in limits are off (50 users from one
   address would hit them within a minute: that is what they are for);
 - pre-moderation of new members' first posts is off, so accepted posts are public;
@@ -37,6 +39,7 @@ from config.settings.production import *  # noqa: E402, F403
 
 if not os.environ.get("BENCH_REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    ANONYMOUS_PAGE_CACHE_SECONDS = 0
 else:
     CACHES["default"]["KEY_PREFIX"] = "bench-load"  # noqa: F405
 

@@ -348,6 +348,12 @@ def table(results: dict, args) -> str:
         f"target {TARGET}: {'met' if ratio['target_met'] else 'NOT met'}",
         f"{args.rounds} rounds x {args.seconds:g} s per site, alternating; "
         f"{args.concurrency} connections; gunicorn -w {args.workers} --threads 1 (sync)",
+        "our page for anonymous readers: "
+        + (
+            "rendered on every request (--no-page-cache)"
+            if args.no_page_cache
+            else "kept in the cache between changes (core/page_cache.py)"
+        ),
     ]
     return "\n".join(lines)
 
@@ -368,6 +374,11 @@ def main() -> None:
         choices=("auto", "always", "never"),
         default="auto",
         help="profile our page in-process: auto = when the target is missed",
+    )
+    parser.add_argument(
+        "--no-page-cache",
+        action="store_true",
+        help="render our page on every request (ANONYMOUS_PAGE_CACHE_SECONDS=0)",
     )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
@@ -396,6 +407,8 @@ def main() -> None:
             env["DJANGO_SETTINGS_MODULE"] = "bench.spirit.our_settings"
             # One key for every process (seeding, both workers), not one per import.
             env["DJANGO_SECRET_KEY"] = secrets.token_urlsafe(64)
+            if args.no_page_cache:
+                env["ANONYMOUS_PAGE_CACHE_SECONDS"] = "0"
         else:
             env["DJANGO_SETTINGS_MODULE"] = "spiritsite.settings"
             env["SPIRIT_SECRET_KEY"] = secrets.token_urlsafe(64)
@@ -471,6 +484,7 @@ def main() -> None:
                 "warmup",
                 "concurrency",
                 "workers",
+                "no_page_cache",
             )
         },
         "sites": {},

@@ -124,6 +124,26 @@ def test_filter_by_topic(client, topic, other_topic):
     assert "Clear filters" in page_text(response)
 
 
+def test_topic_count_and_pages_agree_with_what_is_listed(client, topic, other_topic):
+    """The count is its own query (selectors.experiments_list_count): it must count
+    what the pages list, no more (other topics, hidden ones) and no less."""
+    for number in range(22):
+        registered(title=f"Neglect {number:02}", topics=[topic, other_topic])
+    registered(title="Other topic only", topics=[other_topic])
+    hidden = registered(title="Hidden neglect", topics=[topic])
+    Experiment.objects.filter(pk=hidden.pk).update(
+        hidden_at=timezone.now(), hidden_reason="Spam"
+    )
+
+    first = client.get("/experiments/", {"topic": "neglect"})
+    second = client.get("/experiments/", {"topic": "neglect", "page": 2})
+
+    assert "22 experiments" in page_text(first)
+    assert "Page 1 of 2" in page_text(first)
+    listed = card_titles(first) + card_titles(second)
+    assert sorted(listed) == [f"Neglect {number:02}" for number in range(22)]
+
+
 def test_filter_by_stage(client):
     child_in_need = Topic.objects.get(slug="child-in-need")
     registered(title="Child in need work", service_stage=child_in_need)
