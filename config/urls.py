@@ -31,3 +31,6 @@ if settings.DEBUG:
 
 # Wagtail serves every other path from the page tree (home, /evidence/...).
 urlpatterns += [path("", include(wagtail_urls))]
+
+# A database that cannot be reached gives a 503 with Retry-After, not a 500.
+handler500 = "core.views.server_error"

@@ -161,6 +161,7 @@ class Recorder:
                         "status": 0,
                         "error": repr(error)[:300],
                         "at": started,
+                        "elapsed": time.perf_counter() - t0,
                     }
                 )
             return None
@@ -175,6 +176,7 @@ class Recorder:
                         "status": response.status_code,
                         "body": response.text[:500],
                         "at": started,
+                        "elapsed": elapsed,
                     }
                 )
         return response
