@@ -171,6 +171,30 @@ def test_facet_counts_filter_values(backend, pages):
     assert list(facets.items()) == [("rct", 2), ("systematic_review", 1)]
 
 
+def test_several_facets_and_the_count_come_from_one_pass(backend, pages):
+    rebuild(backend)
+    results = backend.search(MATCH_ALL, EvidencePage)
+    both = results.facets(["source_type", "live"])
+    # The count came with the facets: asking for it reads nothing more.
+    assert results._count_cache == 3
+    assert both["source_type"] == backend.search(MATCH_ALL, EvidencePage).facet(
+        "source_type"
+    )
+    assert dict(both["live"]) == {True: 2, False: 1}
+
+
+def test_facet_counts_follow_a_new_commit(backend, pages):
+    """Facet values are kept per commit of the index, never across one."""
+    rebuild(backend)
+    assert backend.search(MATCH_ALL, EvidencePage).facet("source_type")["rct"] == 2
+    page = EvidencePage.objects.get(title="Family group conferencing")
+    page.source_type = SourceType.SYSTEMATIC_REVIEW
+    page.save_revision().publish()
+    backend.add(page.specific)
+    facets = backend.search(MATCH_ALL, EvidencePage).facet("source_type")
+    assert dict(facets) == {"rct": 1, "systematic_review": 2}
+
+
 # Filters run inside Whoosh
 
 

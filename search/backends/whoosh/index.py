@@ -1,15 +1,16 @@
 """Writing to an index: add, delete, batches of both, reset, and the atomic rebuild."""
 
 import logging
+import multiprocessing
 
 from whoosh import index as whoosh_index
-from whoosh.multiproc import MpWriter, SubWriterTask
+from whoosh.multiproc import MpWriter
 
 from modelsearch.backends.base import BaseIndex
 from modelsearch.index import class_is_indexed
 
 from .mapping import OWNER, ModelMapping, root_schema, whoosh_schema
-from .patches import SegmentWriter
+from .patches import SegmentWriter, SubWriterTask
 
 logger = logging.getLogger(__name__)
 
@@ -151,11 +152,12 @@ class _DaemonMpWriter(MpWriter):
 
     Whoosh starts them as ordinary processes waiting on a queue, and its cancel()
     only flags its own copies of them: after a failed build the interpreter would
-    wait for them for ever at exit.
+    wait for them for ever at exit. They write with our SegmentWriter
+    (patches.SubWriterTask), as a single-process build does.
     """
 
     def _new_task(self):
-        # As MpWriter._new_task(), but daemonic.
+        # As MpWriter._new_task(), but daemonic, and with our sub-writer.
         task = SubWriterTask(
             self.storage,
             self.indexname,
@@ -168,6 +170,16 @@ class _DaemonMpWriter(MpWriter):
         self.tasks.append(task)
         task.start()
         return task
+
+    def end_group(self):
+        # MpWriter hands a batch of documents to a sub-process only from
+        # add_document() outside a group, and every object is added as a group
+        # here: all the documents waited for the commit and went to one
+        # sub-process. A batch now goes when a group ends (never inside one, so
+        # an object's documents stay together in one segment).
+        super().end_group()
+        if not self._grouping and len(self.docbuffer) >= self.batchsize:
+            self._enqueue()
 
     def cancel(self):
         try:
@@ -206,6 +218,10 @@ class BulkBuild:
 
     def _open(self):
         index = whoosh_index.open_dir(str(self.path))
+        if self.procs > 1 and multiprocessing.current_process().daemon:
+            # A daemonic process (a worker pool's) may not start processes.
+            logger.info("Building %s in one process: this one is daemonic", self.path)
+            self.procs = 1
         if self.procs > 1:
             return _DaemonMpWriter(
                 index,

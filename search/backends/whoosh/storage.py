@@ -77,6 +77,7 @@ class OpenReader:
         self.searcher = self.index.searcher()
         self.generation = self.searcher.reader().generation()
         self._filters = OrderedDict()
+        self._values = {}
 
     @property
     def schema(self):
@@ -110,6 +111,26 @@ class OpenReader:
         else:
             self._filters.move_to_end(key)
         return docs
+
+    def values_by_document(self, column):
+        """{document number: [value, ...]} of a filter column, for documents with one.
+
+        What faceting needs. Whoosh's own facet for a multi-valued field builds a
+        list for every document in the index on every search (a cost that grows
+        with the index, not with the matches); this is built once per commit and
+        holds only the documents that have a value.
+        """
+        values = self._values.get(column)
+        if values is None:
+            values = {}
+            reader = self.searcher.reader()
+            field = self.schema[column]
+            for btext in field.sortable_terms(reader, column):
+                value = field.from_bytes(btext)
+                for docnum in reader.postings(column, btext).all_ids():
+                    values.setdefault(docnum, []).append(value)
+            self._values[column] = values
+        return values
 
     def close(self):
         if self.pid == os.getpid():

@@ -1,0 +1,389 @@
+"""The writer's own analysis and postings (fastanalysis.py, postings.py, patches.py).
+
+Each must give exactly what Whoosh's own code gives: the analysis is compared
+with the field's index() and spellable_words(), and a segment written by our
+writer with one written from the same documents by Whoosh's add_document() and
+commit, file by file.
+"""
+
+import random
+from pathlib import Path
+
+import pytest
+from whoosh import analysis, fields, writing
+from whoosh import index as whoosh_index
+
+from search.backends.whoosh import codecs, mapping, patches
+from search.backends.whoosh.fastanalysis import TextAnalysis
+from search.backends.whoosh.index import BulkBuild
+from search.backends.whoosh.patches import SegmentWriter
+
+TEXTS = [
+    "",
+    "   ...!!! ",
+    "the and of a",  # stop words only
+    "Hello World hello HELLO",
+    "The family's café, naïve ÉCOLE; Straße and Œuvre",
+    "3.141 1,000 2.5.6 e.g. U.K. a.b. ..x.. big-time under_score x*y",
+    "don't won't it's O'Brien rock’n’roll",
+    "Families family familial families' FAMILIES",
+    "İstanbul ΟΔΟΣ. Σίσυφος ǅ ﬁnal ﬂow",
+    "日本語のテキスト 中文 한국어",
+    "one\ntwo\n\nthree\tfour",
+    "the the cat the the cat on the mat",
+    "x" * 30 + " abcdefghijklmnopqrstuvwxyz0123456789",
+    "a I x y z 1 2 3",
+]
+
+
+def _random_texts(count, seed):
+    rng = random.Random(seed)
+    alphabet = "abcdeé ÉΣσ.,'-_*\n1İß"
+    words = [
+        "the",
+        "of",
+        "and",
+        "family",
+        "contact",
+        "café",
+        "naïve",
+        "don't",
+        "3.141",
+        "x",
+        "I",
+        "Straße",
+    ]
+    texts = []
+    for _ in range(count):
+        texts.append("".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60))))
+        texts.append(" ".join(rng.choice(words) for _ in range(rng.randint(0, 40))))
+    return texts
+
+
+FIELDS = {
+    "catch_all": mapping._text_field(spelling=True),
+    "stored": mapping._text_field(stored=True),
+    "edge": mapping._edge_field(),
+    "standard": fields.TEXT(),  # Whoosh's StandardAnalyzer: a stop filter of size 2
+    "stemming": fields.TEXT(analyzer=analysis.StemmingAnalyzer(), spelling=True),
+}
+
+
+def _whoosh_analysis(field, text):
+    items = list(field.index(text))
+    length = sum(freq for _term, freq, _weight, _value in items)
+    words = None
+    if field.separate_spelling():
+        words = [word.encode("utf-8") for word in field.spellable_words(text)]
+    return items, length, words
+
+
+def _typed(items):
+    # == would let 1 == 1.0 pass; the index keeps the types.
+    return [tuple((type(part), part) for part in item) for item in items]
+
+
+@pytest.mark.parametrize("name", sorted(FIELDS))
+def test_analysis_is_whooshs(name):
+    field = FIELDS[name]
+    fast = TextAnalysis.for_field(field)
+    assert fast is not None
+    for text in TEXTS + _random_texts(150, seed=len(name)):
+        items, length, words = fast.analyse(text, field.separate_spelling())
+        want_items, want_length, want_words = _whoosh_analysis(field, text)
+        assert _typed(items) == _typed(want_items), text
+        assert length == want_length, text
+        assert words == want_words, text
+
+
+def test_analysis_repeated_text_and_shared_plans():
+    shared = {}
+    first = TextAnalysis.for_field(FIELDS["catch_all"], shared)
+    second = TextAnalysis.for_field(FIELDS["stored"], shared)
+    assert first is second  # one analyzer, one format: one plan for both
+    text = TEXTS[4]
+    assert first.analyse(text)[0] is second.analyse(text)[0]
+    assert (
+        first.analyse(text, True)[2] == _whoosh_analysis(FIELDS["catch_all"], text)[2]
+    )
+
+
+def test_analyzers_not_reproduced_are_left_to_whoosh():
+    others = [
+        fields.TEXT(analyzer=analysis.SpaceSeparatedTokenizer()),
+        fields.TEXT(analyzer=analysis.RegexTokenizer() | analysis.IntraWordFilter()),
+        fields.TEXT(analyzer=analysis.RegexTokenizer(gaps=True, expression=r"\s+")),
+        fields.TEXT(chars=True),
+        fields.TEXT(vector=True),
+        fields.NGRAMWORDS(),
+        fields.ID(),
+        fields.KEYWORD(),
+        fields.NUMERIC(),
+    ]
+    for field in others:
+        assert TextAnalysis.for_field(field) is None, field
+
+
+# Segments
+
+
+def _schema():
+    return fields.Schema(
+        ms__pk=fields.ID(stored=True, unique=True),
+        ms__owner=fields.ID(),
+        ms__pkv=fields.NUMERIC(int, bits=64, signed=True, sortable=True),
+        ms__ct=codecs.list_field(),
+        ms__text=mapping._text_field(spelling=True),
+        ms__text_b3=mapping._text_field(spelling=True),
+        ms__edge=mapping._edge_field(),
+        title=mapping._text_field(stored=True),
+        title_edgengrams=mapping._edge_field(),
+        body=mapping._text_field(stored=True),
+        tags=fields.KEYWORD(stored=True, scorable=True),  # left to Whoosh
+        when=fields.NUMERIC(int, bits=64, signed=True, sortable=True),
+        sizes=fields.NUMERIC(int, bits=64, signed=True),
+    )
+
+
+def _documents(count, seed, same_text):
+    rng = random.Random(seed)
+    words = [
+        "the",
+        "of",
+        "and",
+        "family",
+        "families",
+        "contact",
+        "cancellations",
+        "café",
+        "naïve",
+        "ÉCOLE",
+        "Straße",
+        "3.141",
+        "don't",
+        "O'Brien",
+        "a",
+        "I",
+        "x",
+        "Σίσυφος",
+        "İstanbul",
+        "under_score",
+        "日本語",
+    ] + [f"w{number}" for number in range(400)]
+
+    def text(count):
+        return " ".join(
+            rng.choice(words) + rng.choice(["", "", "", ",", ".", "\n"])
+            for _ in range(count)
+        )
+
+    docs = []
+    for number in range(count):
+        title = text(rng.randint(0, 8))
+        # Some terms in over a block's worth (128) of documents.
+        body = text(rng.randint(0, 300))
+        doc = {
+            "ms__pk": str(number),
+            "ms__owner": str(number),
+            "ms__pkv": number,
+            "ms__ct": "forum.Experiment\x1fforum.Base",
+            "ms__text": body if same_text else body + "\nrelated " + text(3),
+            "ms__text_b3": title,
+            "ms__edge": title,
+            "title": title,
+            "title_edgengrams": title,
+            "body": body,
+            "tags": text(2),
+            "when": rng.randint(-(10**12), 10**12),
+            "sizes": [rng.randint(0, 9) for _ in range(rng.randint(1, 3))],
+        }
+        if not same_text and rng.random() < 0.1:
+            del doc["body"]
+        if not same_text and rng.random() < 0.1:
+            doc["body"] = ""
+        docs.append(doc)
+    return docs
+
+
+def _write(path, docs, whooshs, limitmb=128):
+    path.mkdir()
+    index = whoosh_index.create_in(str(path), _schema())
+    writer = SegmentWriter(index, limitmb=limitmb)
+    for doc in docs:
+        if whooshs:
+            writing.SegmentWriter.add_document(writer, **doc)
+        else:
+            writer.add_document(**doc)
+    writer.commit(merge=False)
+    return path
+
+
+def _segment_files(path):
+    # By extension and column name: segment names are random.
+    files = {}
+    for file in Path(path).iterdir():
+        if file.suffix in (".toc", "") or "LOCK" in file.name:
+            continue
+        files[file.name.split(".", 1)[1]] = file.read_bytes()
+    return files
+
+
+def _contents(path):
+    """Everything a reader sees: term infos (but where blocks are), postings,
+    stored fields, lengths and columns."""
+    reader = whoosh_index.open_dir(str(path)).reader()
+    terms = {}
+    for fieldname, term in reader.all_terms():
+        info = reader.term_info(fieldname, term)
+        matcher = reader.postings(fieldname, term)
+        first_block = (
+            matcher.block_max_weight(),
+            matcher.block_min_length(),
+            matcher.block_max_length(),
+        )
+        terms[fieldname, term] = (
+            info.weight(),
+            info.doc_frequency(),
+            info.min_length(),
+            info.max_length(),
+            info.max_weight(),
+            info.min_id(),
+            info.max_id(),
+            first_block,
+            list(matcher.all_items()),
+        )
+    stored = list(reader.all_stored_fields())
+    lengths = {
+        name: [reader.doc_field_length(n, name) for n in range(reader.doc_count_all())]
+        for name in reader.schema.scorable_names()
+    }
+    return terms, stored, lengths
+
+
+@pytest.mark.parametrize("same_text", [False, True])
+def test_segment_is_whooshs_byte_for_byte(tmp_path, monkeypatch, same_text):
+    patches.apply()
+    # With each value its own bytes object, as Whoosh makes them, pickle writes
+    # the very same blocks.
+    monkeypatch.setattr(TextAnalysis, "share_values", False)
+    docs = _documents(400, seed=3, same_text=same_text)
+    theirs = _segment_files(_write(tmp_path / "whoosh", docs, whooshs=True))
+    ours = _segment_files(_write(tmp_path / "ours", docs, whooshs=False))
+    assert sorted(ours) == sorted(theirs)
+    for name in theirs:
+        assert ours[name] == theirs[name], name
+
+
+def test_segment_with_shared_values_reads_the_same(tmp_path):
+    patches.apply()
+    docs = _documents(300, seed=4, same_text=True)
+    theirs = _contents(_write(tmp_path / "whoosh", docs, whooshs=True))
+    ours = _contents(_write(tmp_path / "ours", docs, whooshs=False))
+    assert ours == theirs
+
+
+def test_a_full_pool_and_boosted_documents_go_through_whoosh(tmp_path):
+    patches.apply()
+    docs = _documents(200, seed=5, same_text=False)
+    docs[7]["_boost"] = 2.0
+    docs[9]["_stored_title"] = "another title"
+    theirs = _contents(_write(tmp_path / "whoosh", docs, whooshs=True, limitmb=1))
+    ours = _contents(_write(tmp_path / "ours", docs, whooshs=False, limitmb=1))
+    assert ours == theirs
+
+
+def test_merging_segments_keeps_the_postings(tmp_path):
+    patches.apply()
+    docs = _documents(150, seed=6, same_text=True)
+
+    def build(path, whooshs):
+        path.mkdir()
+        index = whoosh_index.create_in(str(path), _schema())
+        for start in (0, 50, 100):
+            writer = SegmentWriter(index)
+            for doc in docs[start : start + 50]:
+                if whooshs:
+                    writing.SegmentWriter.add_document(writer, **doc)
+                else:
+                    writer.add_document(**doc)
+            # The last commit merges the small segments into the new one.
+            writer.commit(optimize=start == 100)
+        return path
+
+    ours = _contents(build(tmp_path / "ours", False))
+    assert ours == _contents(build(tmp_path / "whoosh", True))
+    assert len(whoosh_index.open_dir(str(tmp_path / "ours"))._segments()) == 1
+
+
+def test_documents_skip_the_pool(tmp_path):
+    patches.apply()
+    index = whoosh_index.create_in(str(tmp_path), _schema())
+    writer = SegmentWriter(index)
+    for doc in _documents(20, seed=7, same_text=True):
+        writer.add_document(**doc)
+    assert not writer.pool.current and not writer.pool.runs
+    assert writer.pool.currentsize > 0  # counted, for BulkBuild's commits
+    writer.commit()
+    assert whoosh_index.open_dir(str(tmp_path)).doc_count() == 20
+
+
+def _postings_by_pk(path):
+    """{(field, term): {pk: (weight, value)}}: postings whatever the doc numbers."""
+    reader = whoosh_index.open_dir(str(path)).reader()
+    pks = {number: stored["ms__pk"] for number, stored in reader.iter_docs()}
+    found = {}
+    for fieldname, term in reader.all_terms():
+        if fieldname.startswith("spell_"):
+            found[fieldname, term] = True  # only which words exist matters
+            continue
+        matcher = reader.postings(fieldname, term)
+        found[fieldname, term] = {
+            pks[number]: (weight, value) for number, weight, value in _items(matcher)
+        }
+    return found
+
+
+def _items(matcher):
+    while matcher.is_active():
+        yield matcher.id(), matcher.weight(), matcher.value()
+        matcher.next()
+
+
+@pytest.mark.parametrize("multisegment", [True, False])
+def test_multiprocessing_build_uses_our_writer(tmp_path, multisegment):
+    patches.apply()
+    docs = _documents(260, seed=8, same_text=True)
+    groups = {doc["ms__pk"]: [doc] for doc in docs}
+
+    def build(path, procs):
+        path.mkdir()
+        whoosh_index.create_in(str(path), _schema())
+        bulk = BulkBuild(path, procs=procs, multisegment=multisegment)
+        bulk.add(groups)
+        bulk.finish()
+        return path
+
+    single = build(tmp_path / "single", 1)
+    double = build(tmp_path / "double", 2)
+    segments = whoosh_index.open_dir(str(double))._segments()
+    # Groups go to the sub-processes in batches as they are added.
+    assert len(segments) == (2 if multisegment else 1)
+    assert _postings_by_pk(double) == _postings_by_pk(single)
+
+
+def test_a_daemonic_process_builds_in_one_process(tmp_path, monkeypatch):
+    from types import SimpleNamespace
+
+    from search.backends.whoosh import index as index_module
+
+    monkeypatch.setattr(
+        index_module.multiprocessing,
+        "current_process",
+        lambda: SimpleNamespace(daemon=True),
+    )
+    whoosh_index.create_in(str(tmp_path), _schema())
+    bulk = BulkBuild(tmp_path, procs=2, multisegment=True)
+    bulk.add({doc["ms__pk"]: [doc] for doc in _documents(5, seed=9, same_text=True)})
+    assert type(bulk.writer) is SegmentWriter
+    bulk.finish()
+    assert whoosh_index.open_dir(str(tmp_path)).doc_count() == 5
