@@ -81,9 +81,16 @@ def bump() -> None:
     transaction.on_commit(_new_generation)
 
 
+# Saves that change nothing a page shows: signing in writes only `last_login`.
+_UNSHOWN_UPDATES = frozenset({"last_login"})
+
+
 def _on_change(sender, **kwargs):
     if kwargs.get("raw"):
         return  # fixture loading
+    update_fields = kwargs.get("update_fields")
+    if update_fields and _UNSHOWN_UPDATES.issuperset(update_fields):
+        return
     if sender._meta.app_label in CONTENT_APPS:
         bump()
 

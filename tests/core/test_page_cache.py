@@ -5,6 +5,7 @@ import pytest
 
 from django.core.cache import cache
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from accounts.services import account_delete
@@ -168,3 +169,10 @@ def test_zero_seconds_turns_the_cache_off(client, experiment, settings):
     anonymous_view(client, experiment)
     _response, queries = anonymous_view(client, experiment)
     assert queries > 0
+
+
+def test_signing_in_does_not_drop_the_kept_pages(client, experiment, practitioner):
+    anonymous_view(client, experiment)
+    other = Client()
+    other.login(username=practitioner.username, password=PASSWORD)  # writes last_login
+    assert anonymous_view(client, experiment)[1] == 0
