@@ -2,6 +2,7 @@
 
 from collections import OrderedDict
 
+import numpy as np
 from whoosh import sorting
 
 from modelsearch.backends.base import BaseSearchResults, FilterFieldError
@@ -67,6 +68,16 @@ class WhooshSearchResults(BaseSearchResults):
         sortedby = self.query_compiler.get_sortedby()
 
         def search(reader):
+            if sortedby is None and reader.ranker.supports(text):
+                # Words in text columns, by relevance: ranked with arrays.
+                allowed = reader.allowed_mask(allow)
+                stored = reader.searcher.stored_fields
+                return [
+                    (stored(docnum)[PK], score)
+                    for docnum, score in reader.ranker.top(text, allowed, self.stop)[
+                        self.start :
+                    ]
+                ]
             allowed = reader.allowed(allow)
             if not allowed:
                 return []
@@ -105,6 +116,10 @@ class WhooshSearchResults(BaseSearchResults):
         text, allow = plan
 
         def count(reader):
+            if reader.ranker.supports(text):
+                return int(
+                    reader.ranker.matches(text, reader.allowed_mask(allow)).sum()
+                )
             allowed = reader.allowed(allow)
             if not allowed:
                 return 0
@@ -149,6 +164,8 @@ class WhooshSearchResults(BaseSearchResults):
         text, allow = plan
 
         def group(reader):
+            if reader.ranker.supports(text):
+                return self._facets_from_arrays(reader, text, allow, columns)
             allowed = reader.allowed(allow)
             if not allowed:
                 return 0, {field_name: {} for field_name in columns}
@@ -182,3 +199,22 @@ class WhooshSearchResults(BaseSearchResults):
                 sorted(counts.items(), key=lambda item: (-item[1], str(item[0])))
             )
         return facets
+
+    @staticmethod
+    def _facets_from_arrays(reader, text, allow, columns):
+        """What group() in facets() returns, counted with arrays (ranking.Ranker)."""
+        matched = reader.ranker.matches(text, reader.allowed_mask(allow))
+        total = int(matched.sum())
+        groups = {}
+        for field_name, (column, _codec) in columns.items():
+            docnums, codes, values = reader.facet_arrays(column)
+            hit = matched[docnums]
+            counts = np.bincount(codes[hit], minlength=len(values))
+            found = {values[i]: int(count) for i, count in enumerate(counts) if count}
+            with_value = np.zeros(len(matched), dtype=bool)
+            with_value[docnums[hit]] = True
+            without = total - int(with_value.sum())
+            if without:
+                found[None] = without
+            groups[field_name] = found
+        return total, groups

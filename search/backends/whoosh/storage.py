@@ -26,10 +26,12 @@ import time
 from collections import OrderedDict
 from pathlib import Path
 
+import numpy as np
 from whoosh import index as whoosh_index
 from whoosh.index import EmptyIndexError
 
 from .patches import SegmentWriter
+from .ranking import Ranker
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +80,8 @@ class OpenReader:
         self.generation = self.searcher.reader().generation()
         self._filters = OrderedDict()
         self._values = {}
+        self._facet_arrays = {}
+        self._ranker = None
 
     @property
     def schema(self):
@@ -90,6 +94,13 @@ class OpenReader:
             and self.index.latest_generation() == self.generation
         )
 
+    @property
+    def ranker(self):
+        """This commit's ranking.Ranker, made on first use."""
+        if self._ranker is None:
+            self._ranker = Ranker(self.searcher)
+        return self._ranker
+
     def allowed(self, query):
         """The set of documents `query` matches, as a filter for Searcher.search().
 
@@ -97,20 +108,30 @@ class OpenReader:
         A Python set, because Whoosh tests every match against the filter and a
         set answers fastest.
         """
+        return self._filter(query)[0]
+
+    def allowed_mask(self, query):
+        """allowed() as a bool array over all documents, for the Ranker."""
+        docs, key = self._filter(query)
+        return self.ranker.mask(key, docs)
+
+    def _filter(self, query):
+        """(set of document numbers, cache key or None)."""
         try:
             key = (type(query), query)
             hash(key)
         except TypeError:  # an unhashable query is evaluated every time
-            return set(self.searcher.docs_for_query(query))
+            return set(self.searcher.docs_for_query(query)), None
         docs = self._filters.get(key)
         if docs is None:
             docs = set(self.searcher.docs_for_query(query))
             self._filters[key] = docs
             if len(self._filters) > FILTER_CACHE_SIZE:
                 self._filters.popitem(last=False)
+                self.ranker.forget_masks(keep=self._filters.keys())
         else:
             self._filters.move_to_end(key)
-        return docs
+        return docs, key
 
     def values_by_document(self, column):
         """{document number: [value, ...]} of a filter column, for documents with one.
@@ -131,6 +152,28 @@ class OpenReader:
                     values.setdefault(docnum, []).append(value)
             self._values[column] = values
         return values
+
+    def facet_arrays(self, column):
+        """values_by_document() as arrays: (document numbers, value numbers, values).
+
+        The i-th pair says that document ``docnums[i]`` has value
+        ``values[codes[i]]``, so counting a column's values among a set of matches
+        is one bincount.
+        """
+        found = self._facet_arrays.get(column)
+        if found is None:
+            numbers, docnums, codes = {}, [], []
+            for docnum, values in self.values_by_document(column).items():
+                for value in values:
+                    docnums.append(docnum)
+                    codes.append(numbers.setdefault(value, len(numbers)))
+            found = (
+                np.asarray(docnums, dtype=np.int64),
+                np.asarray(codes, dtype=np.int64),
+                list(numbers),
+            )
+            self._facet_arrays[column] = found
+        return found
 
     def close(self):
         if self.pid == os.getpid():
