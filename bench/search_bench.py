@@ -584,6 +584,7 @@ def search_whoosh_backend(backend, queries, warmups):
 
     from forum.models import Experiment
     from search.backends.whoosh.mapping import PK
+    from search.backends.whoosh.ranking import SEGMENT_CACHE
     from search.highlight import highlight as site_highlight
 
     def as_query(text):
@@ -658,18 +659,25 @@ def search_whoosh_backend(backend, queries, warmups):
         highlight_only["site_highlight_prefetched"].append((now() - start) * 1000)
         return snippets
 
-    timed_pass(warmups, e2e)
-    out["e2e"] = timed_pass(queries, e2e)
-    timed_pass(warmups, e2e_backend_highlight)
-    highlight_only["backend_highlight"].clear()
-    out["e2e_backend_highlight"] = timed_pass(queries, e2e_backend_highlight)
-    timed_pass(warmups, e2e_site_highlight)
-    highlight_only["site_highlight"].clear()
-    out["e2e_site_highlight"] = timed_pass(queries, e2e_site_highlight)
-    timed_pass(warmups, e2e_site_highlight_prefetched)
-    highlight_only["site_highlight_prefetched"].clear()
-    out["e2e_site_highlight_prefetched"] = timed_pass(
-        queries, e2e_site_highlight_prefetched
+    # Each pass starts with no decoded postings kept (ranking.SEGMENT_CACHE), as
+    # a freshly started worker would after the warm-up queries; a word's first
+    # search in the pass pays for decoding it. "e2e_repeat" runs the same
+    # queries again, with every list they need already kept.
+    def fresh_pass(run_one, highlighting=None):
+        SEGMENT_CACHE.clear()
+        timed_pass(warmups, run_one)
+        if highlighting:
+            highlight_only[highlighting].clear()  # keep the timed queries' only
+        return timed_pass(queries, run_one)
+
+    out["e2e"] = fresh_pass(e2e)
+    out["e2e_repeat"] = timed_pass(queries, e2e)
+    out["e2e_backend_highlight"] = fresh_pass(
+        e2e_backend_highlight, "backend_highlight"
+    )
+    out["e2e_site_highlight"] = fresh_pass(e2e_site_highlight, "site_highlight")
+    out["e2e_site_highlight_prefetched"] = fresh_pass(
+        e2e_site_highlight_prefetched, "site_highlight_prefetched"
     )
     out["highlight_only_backend"] = {"wall": highlight_only["backend_highlight"]}
     out["highlight_only_site"] = {"wall": highlight_only["site_highlight"]}
@@ -995,6 +1003,7 @@ def render(report):
         lat("backend_query_no_filter_reused_searcher"),
     )
     row("  2 end to end, Whoosh backend", lat("e2e"))
+    row("    the same queries again, postings kept", lat("e2e_repeat"))
     row("  3 end to end + backend.highlight()", lat("e2e_backend_highlight"))
     row("      highlighting alone (20 results)", lat("highlight_only_backend"))
     row("  3 end to end + search.highlight(search_text())", lat("e2e_site_highlight"))
