@@ -17,6 +17,7 @@ from whoosh import fields, query
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import RamStorage
 
+from search.backends.whoosh.queries import TermSet
 from search.backends.whoosh.ranking import (
     SEGMENT_CACHE,
     Ranker,
@@ -248,3 +249,38 @@ def test_ties_are_ordered_by_document_number():
 def test_queries_it_cannot_rank_exactly_are_left_to_whoosh(index, q):
     with index.searcher() as searcher:
         assert not Ranker(searcher).supports(q)
+
+
+def test_a_term_set_finds_what_an_or_of_terms_finds(index):
+    pks = [str(number) for number in range(0, 1500, 7)] + ["no such document"]
+    with index.searcher() as searcher:
+        ours = set(searcher.docs_for_query(TermSet("pk", pks)))
+        theirs = set(
+            searcher.docs_for_query(query.Or([query.Term("pk", pk) for pk in pks]))
+        )
+        assert ours and ours == theirs
+        # As a filter inside other queries, and negated.
+        replies = query.Term("kind", "reply")
+        assert set(
+            searcher.docs_for_query(query.And([replies, TermSet("pk", pks)]))
+        ) == {
+            docnum
+            for docnum in theirs
+            if docnum in set(searcher.docs_for_query(replies))
+        }
+        everything = set(searcher.docs_for_query(query.Every()))
+        assert (
+            set(
+                searcher.docs_for_query(query.AndNot(query.Every(), TermSet("pk", pks)))
+            )
+            == everything - theirs
+        )
+        assert list(searcher.docs_for_query(TermSet("nowhere", pks))) == []
+
+
+def test_term_sets_are_equal_when_their_terms_are():
+    # What lets a filter with thousands of values be found again in the cache.
+    assert TermSet("pk", ["1", "2", "3"]) == TermSet("pk", ("3", "2", "1"))
+    assert hash(TermSet("pk", ["1", "2"])) == hash(TermSet("pk", ["2", "1"]))
+    assert TermSet("pk", ["1", "2"]) != TermSet("pk", ["1", "3"])
+    assert TermSet("pk", ["1", "2"]) != TermSet("owner", ["1", "2"])

@@ -330,3 +330,23 @@ def test_a_page_of_results_takes_the_same_queries_however_many_hits(
     many_hits, many_queries = _queries_for_the_page(kind)
     assert (few_hits, many_hits) == (2, 12)
     assert many_queries == few_queries
+
+
+def test_a_search_reads_the_open_discussions_once(search_index, committed):
+    # Replies are found only under experiments whose discussion is open: a
+    # subquery the backend runs to filter the index. The count and the page of
+    # hits share it.
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    _add_hits(3, "reply", committed)
+    with CaptureQueriesContext(connection) as queries:
+        response = Client().get("/search/", {"q": "kitchen", "kind": "reply"})
+    assert len(response.context["outcome"].hits) == 3
+    open_discussions = [
+        query["sql"]
+        for query in queries
+        if query["sql"].startswith("SELECT CAST(") and '"pk_text"' in query["sql"]
+    ]
+    assert len(open_discussions) == 1, open_discussions

@@ -56,6 +56,10 @@ class Codec:
         """Encode a value given in a filter or read from a model instance."""
         return self.encode(_unwrap(value))
 
+    def encode_values(self, values):
+        """The set of encoded values of an ``__in`` filter, leaving out None."""
+        return {self.encode_value(value) for value in values if value is not None}
+
 
 class IntCodec(Codec):
     def encode(self, value):
@@ -152,6 +156,14 @@ class TextCodec(Codec):
 
     def encode(self, value):
         return str(value)
+
+    def encode_values(self, values):
+        # Most often strings already (a subquery of primary keys cast to text).
+        return {
+            value if type(value) is str else self.encode_value(value)
+            for value in values
+            if value is not None
+        }
 
 
 _CODECS = {

@@ -30,7 +30,7 @@ from .mapping import (
     pk_codec,
     related_model,
 )
-from .queries import EVERYTHING, NOTHING, q_and, q_not, q_or
+from .queries import EVERYTHING, NOTHING, TermSet, q_and, q_not, q_or
 
 logger = logging.getLogger(__name__)
 
@@ -123,8 +123,21 @@ def _and_children(node):
 class FilterTranslationMixin:
     """Query-compiler hooks that build the tree `finalize()` turns into Whoosh."""
 
+    _NOT_YET = object()
+
     def get_filter_query(self):
-        """The Whoosh query for the queryset's filters, or None for no filter."""
+        """The Whoosh query for the queryset's filters, or None for no filter.
+
+        Worked out once per compiler: a results object and its slices share one,
+        and a subquery in the filters would otherwise run for the count and again
+        for the page.
+        """
+        found = getattr(self, "_filter_query", self._NOT_YET)
+        if found is self._NOT_YET:
+            found = self._filter_query = self._translate_filters()
+        return found
+
+    def _translate_filters(self):
         tree = self._get_filters_from_queryset()
         if tree is None:
             return None
@@ -140,7 +153,10 @@ class FilterTranslationMixin:
             self.queryset.model.__name__,
         )
         pks = self.queryset.order_by().values_list("pk", flat=True)
-        return q_or([wq.Term(PK, str(pk)) for pk in pks.iterator()])
+        terms = {str(pk) for pk in pks.iterator()}
+        if len(terms) > 1:
+            return TermSet(PK, terms)
+        return q_or([wq.Term(PK, term) for term in terms])
 
     # Hooks of BaseSearchQueryCompiler._get_filters_from_where_node
 
@@ -231,8 +247,10 @@ class FilterTranslationMixin:
                 return q_not(wq.Term(PRESENT, column))
             return wq.Term(column, codec.encode_value(value))
         if lookup == "in":
-            terms = {codec.encode_value(item) for item in value if item is not None}
-            return q_or([wq.Term(column, term) for term in sorted(terms)])
+            terms = codec.encode_values(value)
+            if len(terms) > 1:
+                return TermSet(column, terms)
+            return q_or([wq.Term(column, term) for term in terms])
         if lookup in RANGE_LOOKUPS:
             if multi:
                 return FALLBACK
