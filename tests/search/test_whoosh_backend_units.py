@@ -42,7 +42,7 @@ from search.backends.whoosh.filters import (
     finalize,
 )
 from search.backends.whoosh.highlight import _TOKENS, _MarkFormatter
-from search.backends.whoosh.mapping import STEMMING_ANALYZER
+from search.backends.whoosh.mapping import PK, STEMMING_ANALYZER
 from search.backends.whoosh.queries import EVERYTHING, NOTHING, q_and, q_not, q_or
 from search.backends.whoosh.storage import IndexStore
 from tests.evidence.factories import EvidencePageFactory, PracticeHypothesisFactory
@@ -273,6 +273,33 @@ def test_whoosh_returns_only_the_page_asked_for(backend, pages, monkeypatch):
         for p in backend.search(MATCH_ALL, queryset, order_by_relevance=False)[1:2]
     ] == ["Parenting programmes"]
     assert limits == [2]
+
+
+def test_word_searches_are_ranked_by_arrays_as_whoosh_ranks_them(
+    backend, pages, monkeypatch
+):
+    rebuild(backend)
+    queryset = EvidencePage.objects.live()
+    query = PlainText("conferencing families group", operator="or")
+    # Whoosh's own ranking of every match, on the same compiled query and filter.
+    results = backend.search(query, queryset)
+    text, allow = results._plan()
+    index = backend.get_index_for_model(EvidencePage)
+    with open_index(backend, index).searcher() as searcher:
+        allowed = set(searcher.docs_for_query(allow))
+        expected = [
+            hit[PK] for hit in searcher.search(text, filter=allowed, limit=None)
+        ]
+    assert len(expected) == 2
+
+    def whoosh_search(self, q, **kwargs):
+        raise AssertionError("a word search went through Whoosh's own search")
+
+    monkeypatch.setattr(searching.Searcher, "search", whoosh_search)
+    found = backend.search(query, queryset)
+    assert [str(page.pk) for page in found] == expected
+    assert found.count() == 2
+    assert titles(found) == ["Family group conferencing", "Parenting programmes"]
 
 
 def test_lookups_on_one_related_row_share_one_nested_query():
