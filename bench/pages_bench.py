@@ -354,7 +354,7 @@ def main(argv=None):
             env = {
                 **os.environ,
                 "DJANGO_SETTINGS_MODULE": SETTINGS,
-                "BENCH_PAGES_TMPDIR": str(folder),
+                "BENCH_TMPDIR": str(folder),
             }
             command = [
                 sys.executable,

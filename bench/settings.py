@@ -1,7 +1,8 @@
-"""Settings for bench/search_bench.py only: a throwaway SQLite file and index folder.
+"""Settings for the benchmarks only: a throwaway SQLite file and index folder.
 
-The script sets BENCH_TMPDIR to a fresh temporary directory before Django starts;
-everything the benchmark writes (database, Whoosh indexes) lives under it.
+bench/search_bench.py (and, through bench/pages_settings.py, bench/pages_bench.py)
+sets BENCH_TMPDIR to a fresh temporary directory before Django starts; everything
+a benchmark writes (database, Whoosh indexes) lives under it.
 """
 
 import os

@@ -16,7 +16,11 @@ array arithmetic over every document of the index: a sum for both ``And`` and
 The scores are Whoosh's, computed with the same operations in the same order per
 posting; only sums of three or more parts may be added in another order, as
 Whoosh's own choice of matcher tree already varies with the index. Ties are
-ordered by document number, as Whoosh's collector does. Anything else (phrases,
+ordered by document number, as Whoosh's collector does. Every match is scored, so
+the ranking is the one Whoosh gives with no limit. With a limit, Whoosh prunes as
+it goes, and turns an "or" whose parts each score below the last result kept into
+an "and", though their sum does not: an "and" of words looked for in several
+columns could then lose its best matches. Anything else (phrases,
 fuzzy and prefix terms, ``Every``, negation, a weighting other than BM25F, a
 sort by field) is left to Whoosh: `Ranker.supports()` says which is which, and
 tests compare both on the same indexes.
@@ -217,7 +221,7 @@ class Ranker:
     # What can be ranked here
 
     def supports(self, query):
-        """True if `query` is ranked here exactly as Whoosh would rank it."""
+        """True if `query` is ranked here as Whoosh ranks it when it scores every match."""
         if type(self.weighting) is not BM25F or self.weighting.use_final:
             return False
         return self._supports(query)
