@@ -13,7 +13,7 @@ import pytest
 from whoosh import analysis, fields, writing
 from whoosh import index as whoosh_index
 
-from search.backends.whoosh import codecs, mapping, patches
+from search.backends.whoosh import codecs, mapping, patches, postings
 from search.backends.whoosh.fastanalysis import TextAnalysis
 from search.backends.whoosh.index import BulkBuild
 from search.backends.whoosh.patches import SegmentWriter
@@ -263,15 +263,37 @@ def _contents(path):
 @pytest.mark.parametrize("same_text", [False, True])
 def test_segment_is_whooshs_byte_for_byte(tmp_path, monkeypatch, same_text):
     patches.apply()
-    # With each value its own bytes object, as Whoosh makes them, pickle writes
-    # the very same blocks.
+    # With each value its own bytes object, as Whoosh makes them, and blocks
+    # pickled as Whoosh pickles them, pickle writes the very same blocks.
     monkeypatch.setattr(TextAnalysis, "share_values", False)
+    monkeypatch.setattr(postings, "BLOCK_PICKLE_PROTOCOL", 2)
     docs = _documents(400, seed=3, same_text=same_text)
     theirs = _segment_files(_write(tmp_path / "whoosh", docs, whooshs=True))
     ours = _segment_files(_write(tmp_path / "ours", docs, whooshs=False))
     assert sorted(ours) == sorted(theirs)
     for name in theirs:
         assert ours[name] == theirs[name], name
+
+
+def test_blocks_pickled_as_arrays_read_the_same(tmp_path, monkeypatch):
+    patches.apply()
+    monkeypatch.setattr(TextAnalysis, "share_values", False)
+    docs = _documents(400, seed=3, same_text=False)
+    whooshs = _write(tmp_path / "whoosh", docs, whooshs=True)
+    ours = _write(tmp_path / "ours", docs, whooshs=False)
+    assert _contents(ours) == _contents(whooshs)
+    theirs_files, our_files = _segment_files(whooshs), _segment_files(ours)
+    assert sorted(our_files) == sorted(theirs_files)
+    for name in theirs_files:
+        if name == "pst":
+            # Smaller: the arrays' bytes, not a list of Python numbers.
+            assert len(our_files[name]) < len(theirs_files[name])
+        elif name == "trm":
+            # The same entries, pointing at other places in the postings.
+            assert our_files[name] != theirs_files[name]
+            assert len(our_files[name]) == len(theirs_files[name])
+        else:
+            assert our_files[name] == theirs_files[name], name
 
 
 def test_segment_with_shared_values_reads_the_same(tmp_path):

@@ -11,6 +11,7 @@ shows that, and that the ranking here does not.
 
 import math
 import random
+import uuid
 
 import pytest
 from whoosh import fields, query
@@ -51,9 +52,15 @@ def _document(rng, number):
     }
 
 
+def _name():
+    # Whoosh's writer spills to a folder in /tmp named after the index: one
+    # name per index keeps parallel test processes apart.
+    return f"ranking_{uuid.uuid4().hex}"
+
+
 def _build(segments, deletions, seed=7):
     rng = random.Random(seed)
-    index = whoosh_index.FileIndex.create(RamStorage(), _schema(), "MAIN")
+    index = whoosh_index.FileIndex.create(RamStorage(), _schema(), _name())
     number = 0
     for size in segments:
         writer = index.writer()
@@ -217,7 +224,7 @@ def test_the_best_match_of_an_and_query_is_not_pruned():
 
 
 def test_ties_are_ordered_by_document_number():
-    index = whoosh_index.FileIndex.create(RamStorage(), _schema(), "MAIN")
+    index = whoosh_index.FileIndex.create(RamStorage(), _schema(), _name())
     with index.writer() as writer:
         for number in range(30):
             writer.add_document(pk=str(number), title="same words", body="same")

@@ -473,6 +473,24 @@ def test_highlight_result_uses_the_stored_text(backend, pages):
     assert whoosh_backend.highlight_result(backend, conferencing, "unrelated") == ""
 
 
+def test_a_search_result_is_highlighted_from_the_text_found_with_it(
+    backend, pages, monkeypatch
+):
+    rebuild(backend)
+    query = PlainText("coordinator")
+    [found] = backend.search(query, EvidencePage.objects.live())
+    # The text stored with the hit is the one the search matched, even if the
+    # index is not read again (it may have changed since).
+    monkeypatch.setattr(
+        backend.store,
+        "search",
+        lambda *args: pytest.fail("the index was read again to highlight"),
+    )
+    snippet = backend.highlight(found, query, fields=["standfirst"])
+    assert "<mark>coordinator</mark>" in snippet
+    assert "&lt;script&gt;" in snippet
+
+
 def test_quick_highlight_tokens_are_the_analyzers_tokens():
     text = (
         "The Families' café: naïve co-operation, e.g. 3.5 visits; WILL of running "

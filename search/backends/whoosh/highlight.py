@@ -132,7 +132,9 @@ def highlight_result(backend, obj, query, fields=None, **options):
     """Snippets for a search result from the text stored in its index document.
 
     `fields` names the SearchFields to try, in order (default: all of the model's);
-    the first one with a match gives the snippets.
+    the first one with a match gives the snippets. A result of this backend's
+    search carries its stored text, read with the hit; any other object's is
+    looked up in the index.
     """
     model = type(obj)
     mapping = ModelMapping(model)
@@ -147,7 +149,9 @@ def highlight_result(backend, obj, query, fields=None, **options):
         docnum = reader.searcher.document_number(**{PK: str(obj.pk)})
         return {} if docnum is None else reader.searcher.stored_fields(docnum)
 
-    stored = backend.store.search(index.name, stored_fields)
+    stored = getattr(obj, "_search_stored_fields", None)
+    if stored is None:
+        stored = backend.store.search(index.name, stored_fields)
     for column in columns:
         snippets = highlight(stored.get(column, ""), query, **options)
         if snippets:

@@ -88,11 +88,15 @@ def _postings_arrays(reader, fieldname, btext):
 
 
 def _segment_id(reader):
-    """The id of the segment `reader` reads, or None if it is not a segment's."""
+    """What tells the segment `reader` reads from any other: its folder, its id
+    and its size; None if `reader` is not a segment's."""
     segment = getattr(reader, "segment", lambda: None)()
     if segment is None or not hasattr(reader, "_terms"):
         return None
-    return segment.segment_id()
+    storage = reader._storage
+    storage = getattr(storage, "b", storage)  # an OverlayStorage's own files
+    where = getattr(storage, "folder", None) or id(storage)
+    return (where, segment.segment_id(), segment.doc_count_all())
 
 
 def _read_blocks(matcher):

@@ -73,7 +73,7 @@ class WhooshSearchResults(BaseSearchResults):
                 allowed = reader.allowed_mask(allow)
                 stored = reader.searcher.stored_fields
                 return [
-                    (stored(docnum)[PK], score)
+                    (stored(docnum), score)
                     for docnum, score in reader.ranker.top(text, allowed, self.stop)[
                         self.start :
                     ]
@@ -87,25 +87,29 @@ class WhooshSearchResults(BaseSearchResults):
                 text, filter=allowed, limit=self.stop, sortedby=sortedby
             )
             return [
-                (hit[PK], hit.score if sortedby is None else None)
+                (hit.fields(), hit.score if sortedby is None else None)
                 for hit in hits[self.start :]
             ]
 
         rows = self._read(search)
         if not rows:
             return []
-        queryset = self.query_compiler.queryset.filter(pk__in=[pk for pk, _ in rows])
+        queryset = self.query_compiler.queryset.filter(
+            pk__in=[stored[PK] for stored, _ in rows]
+        )
         if self.prefetch_related:
             queryset = queryset.prefetch_related(*self.prefetch_related)
         objects = {str(obj.pk): obj for obj in queryset}
         results = []
-        for pk, score in rows:
+        for stored, score in rows:
             # An object deleted since it was indexed is left out.
-            obj = objects.get(pk)
+            obj = objects.get(stored[PK])
             if obj is None:
                 continue
             if self._score_field:
                 setattr(obj, self._score_field, score)
+            # What highlight_result() reads, from the same commit as the hit.
+            obj._search_stored_fields = stored
             results.append(obj)
         return results
 
