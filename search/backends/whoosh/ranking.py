@@ -201,6 +201,11 @@ def _deleted(reader):
     return [d for d in range(reader.doc_count_all()) if reader.is_deleted(d)]
 
 
+# Queries whose matches and scores a Ranker keeps (two arrays over all documents
+# each: 9 bytes a document).
+EVALUATIONS_KEPT = 4
+
+
 class Ranker:
     """Array ranking over one open searcher (see the module's docstring)."""
 
@@ -221,6 +226,7 @@ class Ranker:
                 live[offset + np.fromiter(deleted, dtype=np.int64)] = False
         self.live = live
         self._masks = {}
+        self._evaluations = OrderedDict()
 
     # What can be ranked here
 
@@ -341,11 +347,26 @@ class Ranker:
 
     # Results
 
+    def _evaluated(self, query):
+        """evaluate(), remembered for the last few queries: a search page counts
+        the matches and then ranks them, each a full pass over the index."""
+        found = self._evaluations.get(query)
+        if found is None:
+            found = self.evaluate(query)
+            for array in found:
+                array.flags.writeable = False  # shared from now on
+            self._evaluations[query] = found
+            if len(self._evaluations) > EVALUATIONS_KEPT:
+                self._evaluations.popitem(last=False)
+        else:
+            self._evaluations.move_to_end(query)
+        return found
+
     def top(self, query, allowed, limit):
         """[(document number, score)] of the best `limit` matches (all if None),
         best first; equal scores in document order, as Whoosh's collector gives."""
-        scores, matched = self.evaluate(query)
-        matched &= allowed
+        scores, matched = self._evaluated(query)
+        matched = matched & allowed
         candidates = np.flatnonzero(matched)
         candidate_scores = scores[candidates]
         if limit is not None and limit < len(candidates):
@@ -368,5 +389,5 @@ class Ranker:
 
     def matches(self, query, allowed):
         """A bool array of the documents `query` matches among `allowed`."""
-        _scores, matched = self.evaluate(query)
+        _scores, matched = self._evaluated(query)
         return matched & allowed
