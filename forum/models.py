@@ -313,6 +313,13 @@ class Experiment(index.Indexed, ModeratedContent, models.Model):
                 condition=CRITIQUE_WANTED,
                 name="experiment_critique_wanted",
             ),
+            # The experiments whose discussion is open, read on every search to
+            # filter replies and critiques (get_indexed_objects() of both): the
+            # index alone answers, without reading each experiment's row.
+            models.Index(
+                fields=["state", "held_at", "hidden_at"],
+                name="experiment_visibility",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -65,6 +65,14 @@ class IntCodec(Codec):
     def encode(self, value):
         return int(value)
 
+    def encode_values(self, values):
+        # Most often integers already (a subquery of primary keys).
+        return {
+            value if type(value) is int else self.encode_value(value)
+            for value in values
+            if value is not None
+        }
+
 
 class FloatCodec(Codec):
     def field_type(self, multi):

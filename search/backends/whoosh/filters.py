@@ -277,6 +277,11 @@ class FilterTranslationMixin:
 
     def _run_subquery(self, value, single):
         query = value.query if isinstance(value, Subquery) else value
+        if not single:
+            # A set of values: their order does not matter, and sorting them
+            # (a model's default ordering) can cost more than finding them.
+            query = query.clone()
+            query.clear_ordering(force=True)
         compiler = query.get_compiler(self.queryset.db)
         # results_iter() applies the fields' converters (dates come back as dates).
         rows = [row[0] for row in compiler.results_iter()]
