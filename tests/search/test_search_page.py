@@ -332,6 +332,10 @@ def test_a_page_of_results_takes_the_same_queries_however_many_hits(
     assert many_queries == few_queries
 
 
+@pytest.mark.skipif(
+    settings.SEARCH_BACKEND != "whoosh",
+    reason="Other backends filter with the subquery inside their own SQL.",
+)
 def test_a_search_reads_the_open_discussions_once(search_index, committed):
     # Replies are found only under experiments whose discussion is open: a
     # subquery the backend runs to filter the index. The count and the page of
