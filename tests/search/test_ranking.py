@@ -24,6 +24,7 @@ from search.backends.whoosh.ranking import (
     Ranker,
     _postings_arrays,
     _postings_by_matcher,
+    _segment_id,
 )
 
 # A skewed vocabulary: a few words are in most documents, most words in few.
@@ -134,7 +135,9 @@ def test_block_decoding_reads_what_whooshs_matcher_reads(index):
                 if ("body", btext) not in reader:
                     continue
                 SEGMENT_CACHE.clear()
-                ids, weights = _postings_arrays(reader, "body", btext)
+                ids, weights = _postings_arrays(
+                    reader, _segment_id(reader), "body", btext
+                )
                 # Whoosh's own matcher, before deletions are filtered out.
                 by_matcher = _postings_by_matcher(
                     reader._terms.matcher("body", btext, reader.schema["body"].format)

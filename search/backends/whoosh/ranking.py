@@ -53,21 +53,15 @@ _OR = wq.Or
 _NONE = (np.zeros(0, dtype=np.int64), np.zeros(0))
 
 
-def _postings_arrays(reader, fieldname, btext):
-    """(document numbers, weights) of one term in one segment, as numpy arrays
-    (empty if the segment lacks the term).
+def _postings_arrays(reader, segment, fieldname, btext):
+    """(document numbers, weights) of one term in one segment's reader, as numpy
+    arrays (empty if the segment lacks the term); `segment` is _segment_id().
 
     Whoosh 3's posting blocks are decoded here directly; postings in another form
-    are read through Whoosh's matcher. Lists are kept (see PostingsCache): a
+    are read through Whoosh's matcher. Lists are kept (see SegmentCache): a
     segment never changes once written, and a common word's list costs hundreds
     of block reads.
     """
-    segment = _segment_id(reader)
-    if segment is None:  # not a segment's reader: no arrays to decode or keep
-        try:
-            return _postings_by_matcher(reader.postings(fieldname, btext))
-        except TermNotFound:
-            return _NONE
     key = (segment, fieldname, btext)
     found = SEGMENT_CACHE.get(key)
     if found is not None:
@@ -192,15 +186,6 @@ class SegmentCache:
 SEGMENT_CACHE = SegmentCache(max_bytes=64 * 1024 * 1024)
 
 
-def _deleted(reader):
-    """The deleted document numbers of one segment's reader."""
-    if not reader.has_deletions():
-        return ()
-    if hasattr(reader, "deleted_docs_set"):  # a SegmentReader
-        return reader.deleted_docs_set
-    return [d for d in range(reader.doc_count_all()) if reader.is_deleted(d)]
-
-
 # Queries whose matches and scores a Ranker keeps (two arrays over all documents
 # each: 9 bytes a document).
 EVALUATIONS_KEPT = 4
@@ -214,15 +199,24 @@ class Ranker:
         self.size = searcher.doc_count_all()
         self.schema = searcher.schema
         self.weighting = searcher.weighting
+        # (segment reader, first document number, documents, _segment_id()).
         self.leaves = []
+        # Only the segments' own readers are read here; anything else (never
+        # seen with our indexes) is left to Whoosh by supports().
+        self.readable = True
         live = np.ones(self.size, dtype=bool)
         for leaf, offset in searcher.leaf_searchers():
             reader = leaf.reader()
-            if not reader.doc_count_all():
+            count = reader.doc_count_all()
+            if not count:
                 continue
-            self.leaves.append((reader, offset, reader.doc_count_all()))
-            deleted = _deleted(reader)
-            if deleted:
+            segment = _segment_id(reader)
+            if segment is None:
+                self.readable = False
+                break
+            self.leaves.append((reader, offset, count, segment))
+            if reader.has_deletions():
+                deleted = reader.deleted_docs_set
                 live[offset + np.fromiter(deleted, dtype=np.int64)] = False
         self.live = live
         self._masks = {}
@@ -232,6 +226,8 @@ class Ranker:
 
     def supports(self, query):
         """True if `query` is ranked here as Whoosh ranks it when it scores every match."""
+        if not self.readable:
+            return False
         if type(self.weighting) is not BM25F or self.weighting.use_final:
             return False
         return self._supports(query)
@@ -276,8 +272,8 @@ class Ranker:
         except ValueError:
             return scores, matched
         found = []
-        for index, (reader, offset, _count) in enumerate(self.leaves):
-            ids, tf = _postings_arrays(reader, fieldname, btext)
+        for index, (reader, offset, _count, segment) in enumerate(self.leaves):
+            ids, tf = _postings_arrays(reader, segment, fieldname, btext)
             if len(ids):
                 found.append((index, offset, ids, tf))
         if not found:
@@ -302,13 +298,7 @@ class Ranker:
 
     def _field_lengths(self, index, fieldname):
         """Decoded field lengths of every document of one segment."""
-        reader, _offset, count = self.leaves[index]
-        segment = _segment_id(reader)
-        if segment is None:
-            return np.array(
-                [reader.doc_field_length(d, fieldname, 1) or 1 for d in range(count)],
-                dtype=np.float64,
-            )
+        reader, _offset, count, segment = self.leaves[index]
         key = (segment, fieldname)
         found = SEGMENT_CACHE.get(key)
         if found is None:
