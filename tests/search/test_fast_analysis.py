@@ -6,12 +6,14 @@ writer with one written from the same documents by Whoosh's add_document() and
 commit, file by file.
 """
 
+import multiprocessing
 import random
 from pathlib import Path
 
 import pytest
 from whoosh import analysis, fields, writing
 from whoosh import index as whoosh_index
+from whoosh import query as whoosh_query
 
 from search.backends.whoosh import codecs, mapping, patches, postings
 from search.backends.whoosh.fastanalysis import TextAnalysis
@@ -371,26 +373,102 @@ def _items(matcher):
         matcher.next()
 
 
-@pytest.mark.parametrize("multisegment", [True, False])
-def test_multiprocessing_build_uses_our_writer(tmp_path, multisegment):
+def _build(path, groups, procs, **options):
+    path.mkdir(exist_ok=True)
+    whoosh_index.create_in(str(path), _schema())
+    bulk = BulkBuild(path, procs=procs, **options)
+    for start in range(0, len(groups), 40):  # as update_index sends chunks
+        bulk.add(dict(list(groups.items())[start : start + 40]))
+    bulk.finish()
+    return bulk
+
+
+def test_a_parallel_build_writes_what_one_process_writes(tmp_path, monkeypatch):
     patches.apply()
-    docs = _documents(260, seed=8, same_text=True)
+    monkeypatch.setattr(BulkBuild, "PARALLEL_FROM", 60)
+    docs = _documents(400, seed=8, same_text=True)
     groups = {doc["ms__pk"]: [doc] for doc in docs}
 
-    def build(path, procs):
+    _build(tmp_path / "single", groups, 1)
+    _build(tmp_path / "double", groups, 2)
+
+    segments = whoosh_index.open_dir(str(tmp_path / "double"))._segments()
+    # The first objects in this process, the rest in two others, a segment each.
+    assert len(segments) == 3
+    assert sum(segment.doc_count() for segment in segments) == 400
+    assert _postings_by_pk(tmp_path / "double") == _postings_by_pk(tmp_path / "single")
+
+
+def test_a_parallel_build_writes_a_segment_each_time_a_process_fills_up(
+    tmp_path, monkeypatch
+):
+    patches.apply()
+    monkeypatch.setattr(BulkBuild, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(BulkBuild, "FULL", 0.0001)
+    docs = _documents(120, seed=10, same_text=False)
+    groups = {doc["ms__pk"]: [doc] for doc in docs}
+
+    _build(tmp_path / "single", groups, 1)
+    bulk = _build(tmp_path / "double", groups, 2)
+
+    segments = whoosh_index.open_dir(str(tmp_path / "double"))._segments()
+    assert len(segments) > 2
+    assert bulk.commits == len(segments)
+    assert _postings_by_pk(tmp_path / "double") == _postings_by_pk(tmp_path / "single")
+
+
+def test_an_object_repeated_in_a_parallel_build_keeps_its_last_version(
+    tmp_path, monkeypatch
+):
+    patches.apply()
+    monkeypatch.setattr(BulkBuild, "PARALLEL_FROM", 10)
+    docs = _documents(60, seed=11, same_text=True)
+    groups = {doc["ms__pk"]: [doc] for doc in docs}
+    changed = {
+        pk: [{**group[0]} for _ in group] for pk, group in list(groups.items())[:3]
+    }
+    for pk, group in changed.items():
+        # The same object, listed again (a subclass's chunk), with other text.
+        group[0]["ms__text"] = f"repeated{pk}"
+
+    for path, procs in ((tmp_path / "single", 1), (tmp_path / "double", 2)):
         path.mkdir()
         whoosh_index.create_in(str(path), _schema())
-        bulk = BulkBuild(path, procs=procs, multisegment=multisegment)
-        bulk.add(groups)
+        bulk = BulkBuild(path, procs=procs)
+        bulk.add(dict(list(groups.items())[:5]))
+        bulk.add(dict(list(groups.items())[5:]))
+        bulk.add(changed)
         bulk.finish()
-        return path
 
-    single = build(tmp_path / "single", 1)
-    double = build(tmp_path / "double", 2)
-    segments = whoosh_index.open_dir(str(double))._segments()
-    # Groups go to the sub-processes in batches as they are added.
-    assert len(segments) == (2 if multisegment else 1)
-    assert _postings_by_pk(double) == _postings_by_pk(single)
+    index = whoosh_index.open_dir(str(tmp_path / "double"))
+    assert index.doc_count() == 60
+    with index.searcher() as searcher:
+        for pk in changed:
+            found = searcher.search(whoosh_query.Term("ms__text", f"repeated{pk}"))
+            assert [hit["ms__pk"] for hit in found] == [pk]
+    assert _postings_by_pk(tmp_path / "double") == _postings_by_pk(tmp_path / "single")
+
+
+def test_a_failed_build_process_stops_the_build_with_its_reason(tmp_path, monkeypatch):
+    patches.apply()
+    monkeypatch.setattr(BulkBuild, "PARALLEL_FROM", 0)
+    whoosh_index.create_in(str(tmp_path), _schema())
+    bulk = BulkBuild(tmp_path, procs=2)
+    docs = _documents(20, seed=12, same_text=True)
+    # A field the schema lacks: the process that analyses it fails.
+    docs[7]["no_such_field"] = "x"
+    bulk.add({doc["ms__pk"]: [doc] for doc in docs})
+    with pytest.raises(
+        RuntimeError, match="(?s)index build process failed.*no_such_field"
+    ):
+        bulk.finish()
+    assert all(
+        not process.is_alive()
+        for process in multiprocessing.active_children()
+        if process.name.startswith("index-build-")
+    )
+    # Nothing of it reached the index.
+    assert whoosh_index.open_dir(str(tmp_path)).doc_count() == 0
 
 
 def test_a_daemonic_process_builds_in_one_process(tmp_path, monkeypatch):
@@ -398,14 +476,16 @@ def test_a_daemonic_process_builds_in_one_process(tmp_path, monkeypatch):
 
     from search.backends.whoosh import index as index_module
 
+    monkeypatch.setattr(BulkBuild, "PARALLEL_FROM", 0)
     monkeypatch.setattr(
         index_module.multiprocessing,
         "current_process",
         lambda: SimpleNamespace(daemon=True),
     )
     whoosh_index.create_in(str(tmp_path), _schema())
-    bulk = BulkBuild(tmp_path, procs=2, multisegment=True)
+    bulk = BulkBuild(tmp_path, procs=2)
     bulk.add({doc["ms__pk"]: [doc] for doc in _documents(5, seed=9, same_text=True)})
+    assert bulk.workers is None
     assert type(bulk.writer) is SegmentWriter
     bulk.finish()
     assert whoosh_index.open_dir(str(tmp_path)).doc_count() == 5

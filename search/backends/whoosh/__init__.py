@@ -8,9 +8,8 @@ Settings::
             "PATH": BASE_DIR / "var" / "whoosh",  # required
             "WRITE_TIMEOUT": 10,  # seconds to wait for another writer's lock
             # How update_index writes a new generation (Whoosh writer options):
-            "BUILD_PROCS": 1,  # indexing processes
-            "BUILD_LIMITMB": 512,  # memory for postings: a segment per this much
-            "BUILD_MULTISEGMENT": False,  # with PROCS > 1: a segment per process
+            "BUILD_PROCS": 2,  # indexing processes (default: 2, or 1 on one CPU)
+            "BUILD_LIMITMB": 512,  # memory for postings per process: a segment per this much
             "BUILD_OPTIMIZE": False,  # merge a build of several segments into one
         }
     }
@@ -23,6 +22,7 @@ generation being replaced and is lost until the next save or rebuild; a phrase c
 match across the end of one field and the start of the next.
 """
 
+import os
 from collections import defaultdict
 from pathlib import Path
 
@@ -70,9 +70,8 @@ class WhooshSearchBackend(BaseSearchBackend):
         self.store = IndexStore(self.path)
         self.write_timeout = float(params.get("WRITE_TIMEOUT", 10))
         self.build_options = {
-            "procs": int(params.get("BUILD_PROCS", 1)),
+            "procs": int(params.get("BUILD_PROCS", min(2, os.cpu_count() or 1))),
             "limitmb": int(params.get("BUILD_LIMITMB", 512)),
-            "multisegment": bool(params.get("BUILD_MULTISEGMENT", False)),
         }
         self.build_optimize = bool(params.get("BUILD_OPTIMIZE", False))
 

@@ -28,7 +28,6 @@ analyzers, merged segments, a pool that overflows) goes through Whoosh's own cod
 
 from whoosh import fields, writing
 from whoosh.codec import whoosh3
-from whoosh.multiproc import SubWriterTask, finish_subsegment
 
 from .fastanalysis import TextAnalysis
 from .postings import stored_length, write_postings
@@ -280,37 +279,6 @@ class SegmentWriter(writing.SegmentWriter):
         self._documents = {}
         self._postings = {}
         super().cancel()
-
-
-class SubWriterTask(SubWriterTask):
-    """Whoosh's multiprocessing sub-writer, with our SegmentWriter.
-
-    Its run() is Whoosh's, but for the writer's class and the postings our writer
-    keeps in memory, which go to its pool before a sub-segment is handed over.
-    """
-
-    def run(self):
-        jobqueue = self.jobqueue
-        ix = self.storage.open_index(self.indexname)
-        writer = self.writer = SegmentWriter(ix, _lk=False, **self.kwargs)
-        while self.running:
-            jobinfo = jobqueue.get()
-            if jobinfo is None:
-                break
-            self._process_file(*jobinfo)
-        if not self.running:
-            writer.cancel()
-            return
-        if self.multisegment:
-            runname = None
-            fieldnames = writer.pool.fieldnames
-            segment = writer._finalize_segment()
-        else:
-            writer._spill()
-            runname, fieldnames, segment = finish_subsegment(
-                writer, self.kwargs.get("k", 64)
-            )
-        self.resultqueue.put((runname, fieldnames, segment), timeout=5)
 
 
 def apply():
