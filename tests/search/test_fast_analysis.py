@@ -269,6 +269,7 @@ def test_segment_is_whooshs_byte_for_byte(tmp_path, monkeypatch, same_text):
     # pickled as Whoosh pickles them, pickle writes the very same blocks.
     monkeypatch.setattr(TextAnalysis, "share_values", False)
     monkeypatch.setattr(postings, "BLOCK_PICKLE_PROTOCOL", 2)
+    monkeypatch.setattr(postings, "COMPRESS_FROM", 0)
     docs = _documents(400, seed=3, same_text=same_text)
     theirs = _segment_files(_write(tmp_path / "whoosh", docs, whooshs=True))
     ours = _segment_files(_write(tmp_path / "ours", docs, whooshs=False))
@@ -288,7 +289,8 @@ def test_blocks_pickled_as_arrays_read_the_same(tmp_path, monkeypatch):
     assert sorted(our_files) == sorted(theirs_files)
     for name in theirs_files:
         if name == "pst":
-            # Smaller: the arrays' bytes, not a list of Python numbers.
+            # Smaller: the arrays' bytes, not a list of Python numbers, and
+            # short blocks left uncompressed.
             assert len(our_files[name]) < len(theirs_files[name])
         elif name == "trm":
             # The same entries, pointing at other places in the postings.

@@ -229,6 +229,8 @@ def _encode_one(posting, compression, pack_values):
         ),
         2,
     )
+    if len(data) < COMPRESS_FROM:
+        compression = 0
     if compression:
         data = zlib.compress(data, compression)
     header = dumps(
@@ -255,6 +257,14 @@ def _encode_one(posting, compression, pack_values):
 # five times faster, which is most of what reading a long posting list costs.
 # 2 writes Whoosh's own bytes.
 BLOCK_PICKLE_PROTOCOL = 4
+
+# Blocks whose pickle is shorter than this are written uncompressed (a block's
+# header says whether it is compressed). zlib adds 6 bytes to what it compresses
+# and finds nothing to squeeze in a few dozen: the one-posting block of most terms
+# (13 to 24 bytes) comes out 3 to 8 bytes longer, and compressing it was a tenth of
+# a build's time. Whoosh's writer means to skip pickles under 20 bytes but then
+# overwrites that choice (W3PostingsWriter._write_block); 0 writes its bytes.
+COMPRESS_FROM = 64
 
 
 def _encode_term(plist, blocklimit, compression, pack_values):
@@ -309,14 +319,15 @@ def _encode_term(plist, blocklimit, compression, pack_values):
             (mini_ids, mini_weights, pack_values([v for v in values if v])),
             BLOCK_PICKLE_PROTOCOL,
         )
-        if compression:
-            data = zlib.compress(data, compression)
+        block_compression = compression if len(data) >= COMPRESS_FROM else 0
+        if block_compression:
+            data = zlib.compress(data, block_compression)
         header = dumps(
             (
                 len(ids),
                 ids[-1],
                 maxweight,
-                compression,
+                block_compression,
                 length_byte(minlength),
                 length_byte(maxlength),
             ),
