@@ -43,7 +43,12 @@ DATABASES = {
 SEARCH_BACKEND = "whoosh"
 SEARCH_INDEX_PATH = BENCH_TMPDIR / "whoosh"
 WAGTAILSEARCH_BACKENDS = {
-    "default": {"BACKEND": "search.backends.whoosh", "PATH": SEARCH_INDEX_PATH},
+    "default": {
+        "BACKEND": "search.backends.whoosh",
+        "PATH": SEARCH_INDEX_PATH,
+        # As config.settings.base.
+        "FILTER_CACHE_VERSION": "core.page_cache.generation_for",
+    },
     # modelsearch's database backend (SQLite FTS5 here), compared against Whoosh.
     # Never updated on save: the benchmark indexes it explicitly.
     "database": {"BACKEND": "modelsearch.backends.database", "AUTO_UPDATE": False},

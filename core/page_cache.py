@@ -71,6 +71,18 @@ def generation() -> str:
     return current
 
 
+def generation_for(models) -> str | None:
+    """The generation, if a change to any of `models` replaces it; else None.
+
+    What search's filter cache asks (search/backends/whoosh/subqueries.py) before
+    it reuses a subquery's result over these models' tables. Saves that change
+    only what no page shows (`last_login`) do not replace it.
+    """
+    if all(model._meta.app_label in CONTENT_APPS for model in models):
+        return generation()
+    return None
+
+
 def _new_generation() -> None:
     cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
 

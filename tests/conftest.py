@@ -65,3 +65,12 @@ def search_index(db):
 
     for backend in get_search_backends():
         backend.reset_indexes()
+
+
+@pytest.fixture(autouse=True)
+def _forget_translated_subqueries():
+    """Search keeps filters' subqueries per content generation, in this process;
+    a test's rows are rolled back without a new generation."""
+    from search.backends.whoosh.subqueries import clear_shared
+
+    clear_shared()

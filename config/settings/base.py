@@ -258,7 +258,13 @@ SEARCH_INDEX_PATH = Path(
 )
 if SEARCH_BACKEND == "whoosh":
     WAGTAILSEARCH_BACKENDS = {
-        "default": {"BACKEND": "search.backends.whoosh", "PATH": SEARCH_INDEX_PATH}
+        "default": {
+            "BACKEND": "search.backends.whoosh",
+            "PATH": SEARCH_INDEX_PATH,
+            # A filter's subquery (the experiments whose discussion is open) is
+            # run again only when the site's content has changed.
+            "FILTER_CACHE_VERSION": "core.page_cache.generation_for",
+        }
     }
 elif SEARCH_BACKEND == "database":
     WAGTAILSEARCH_BACKENDS = {

@@ -401,6 +401,26 @@ def test_a_parallel_build_writes_what_one_process_writes(tmp_path, monkeypatch):
     assert _postings_by_pk(tmp_path / "double") == _postings_by_pk(tmp_path / "single")
 
 
+def test_a_parallel_build_gives_the_same_document_order_every_time(
+    tmp_path, monkeypatch
+):
+    patches.apply()
+    monkeypatch.setattr(BulkBuild, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(BulkBuild, "FULL", 0.002)
+    docs = _documents(300, seed=13, same_text=True)
+    groups = {doc["ms__pk"]: [doc] for doc in docs}
+
+    def order(path):
+        reader = whoosh_index.open_dir(str(path)).reader()
+        return [stored["ms__pk"] for _number, stored in reader.iter_docs()]
+
+    _build(tmp_path / "first", groups, 2)
+    _build(tmp_path / "second", groups, 2)
+    first = order(tmp_path / "first")
+    assert sorted(first, key=int) == [str(number) for number in range(300)]
+    assert order(tmp_path / "second") == first
+
+
 def test_a_parallel_build_writes_a_segment_each_time_a_process_fills_up(
     tmp_path, monkeypatch
 ):

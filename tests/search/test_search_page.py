@@ -354,3 +354,69 @@ def test_a_search_reads_the_open_discussions_once(search_index, committed):
         if query["sql"].startswith("SELECT CAST(") and '"pk_text"' in query["sql"]
     ]
     assert len(open_discussions) == 1, open_discussions
+
+
+def _open_discussion_reads(q: str) -> tuple[int, dict]:
+    """(times the open-discussions subquery ran, counts) for one search page."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = Client().get("/search/", {"q": q})
+    reads = [
+        query["sql"]
+        for query in queries
+        if query["sql"].startswith("SELECT CAST(") and '"pk_text"' in query["sql"]
+    ]
+    return len(reads), response.context["outcome"].counts
+
+
+@pytest.mark.skipif(
+    settings.SEARCH_BACKEND != "whoosh",
+    reason="Other backends filter with the subquery inside their own SQL.",
+)
+def test_open_discussions_are_read_again_only_after_a_change(
+    search_index, committed, moderator
+):
+    _add_hits(2, "reply", committed)
+    assert _open_discussion_reads("kitchen") == (
+        1,
+        {"evidence": 0, "experiment": 2, "critique": 0, "reply": 2},
+    )
+    # Nothing changed: the subquery's result is used again.
+    assert _open_discussion_reads("kitchen")[0] == 0
+    assert _open_discussion_reads("calmer")[0] == 0
+
+    # A moderator hides one experiment: its reply is not counted from the next
+    # search on, though the index still holds it.
+    from forum.models import Experiment
+    from moderation.services import content_hide
+
+    with committed():
+        content_hide(
+            target=Experiment.objects.get(title="Kitchen visit 0"),
+            by=moderator,
+            reason="Names a school.",
+        )
+    assert _open_discussion_reads("kitchen") == (
+        1,
+        {"evidence": 0, "experiment": 1, "critique": 0, "reply": 1},
+    )
+
+
+@pytest.mark.skipif(
+    settings.SEARCH_BACKEND != "whoosh",
+    reason="Other backends filter with the subquery inside their own SQL.",
+)
+def test_inside_a_transaction_the_open_discussions_are_read_every_time(
+    search_index, committed
+):
+    from django.db import transaction
+
+    _add_hits(1, "reply", committed)
+    with transaction.atomic():
+        assert _open_discussion_reads("kitchen")[0] == 1
+        assert _open_discussion_reads("kitchen")[0] == 1
+    assert _open_discussion_reads("kitchen")[0] == 1
+    assert _open_discussion_reads("kitchen")[0] == 0

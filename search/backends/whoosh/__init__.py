@@ -8,9 +8,15 @@ Settings::
             "PATH": BASE_DIR / "var" / "whoosh",  # required
             "WRITE_TIMEOUT": 10,  # seconds to wait for another writer's lock
             # How update_index writes a new generation (Whoosh writer options):
-            "BUILD_PROCS": 2,  # indexing processes (default: 2, or 1 on one CPU)
-            "BUILD_LIMITMB": 512,  # memory for postings per process: a segment per this much
+            # Processes analysing and writing a rebuild of over 2,000 objects
+            # (default: 2, or 1 on a one-CPU machine).
+            "BUILD_PROCS": 2,
+            "BUILD_LIMITMB": 512,  # postings per process: a segment per this much
             "BUILD_OPTIMIZE": False,  # merge a build of several segments into one
+            # Keep filters' subqueries translated while this returns the same
+            # token for the models they read (subqueries.py); unset: never kept.
+            "FILTER_CACHE_VERSION": "core.page_cache.generation_for",
+            "FILTER_CACHE_SECONDS": 60,  # and at most this long
         }
     }
 
@@ -37,6 +43,7 @@ from .index import WhooshAtomicRebuilder, WhooshIndex
 from .results import WhooshSearchResults
 from .spelling import suggest
 from .storage import IndexStore, SearchIndexMissing
+from .subqueries import shared_cache
 
 patches.apply()
 
@@ -74,6 +81,12 @@ class WhooshSearchBackend(BaseSearchBackend):
             "limitmb": int(params.get("BUILD_LIMITMB", 512)),
         }
         self.build_optimize = bool(params.get("BUILD_OPTIMIZE", False))
+        version = params.get("FILTER_CACHE_VERSION")
+        self.subqueries = (
+            shared_cache(version, float(params.get("FILTER_CACHE_SECONDS", 60)))
+            if version
+            else None
+        )
 
     def get_index_for_model(self, model):
         # One index per root model: every page type shares wagtailcore.Page's.

@@ -124,6 +124,8 @@ class FilterTranslationMixin:
     """Query-compiler hooks that build the tree `finalize()` turns into Whoosh."""
 
     _NOT_YET = object()
+    # The backend's subqueries.SubqueryCache, if it keeps subqueries' results.
+    subqueries = None
 
     def get_filter_query(self):
         """The Whoosh query for the queryset's filters, or None for no filter.
@@ -232,6 +234,19 @@ class FilterTranslationMixin:
     # Lookups
 
     def _lookup_query(self, column, codec, multi, lookup, value):
+        if (
+            isinstance(value, (Query, Subquery))
+            and lookup == "in"
+            and self.subqueries is not None
+        ):
+            return self.subqueries.translated(
+                value.query if isinstance(value, Subquery) else value,
+                self.queryset.db,
+                (column, codec, multi),
+                lambda: self._lookup_query(
+                    column, codec, multi, lookup, self._run_subquery(value, False)
+                ),
+            )
         if isinstance(value, (Query, Subquery)):
             value = self._run_subquery(value, single=lookup != "in")
             if value is None:

@@ -164,13 +164,14 @@ def _is_full(writer):
     return pool.currentsize > BulkBuild.FULL * pool.limit
 
 
-def build_worker(path, limitmb, jobs, results):
+def build_worker(number, path, limitmb, jobs, results):
     """A build process: add the document groups it is sent to segments of its own.
 
     Each segment is written as its writer fills up, as a single-process build
     commits, but never committed: the index's table of contents is only written
     by the process that started the build, with every process's segments. Sends
-    ("done", [segments]) when told to stop (a None job), or ("failed", reason).
+    (number, "done", [segments]) when told to stop (a None job), or
+    (number, "failed", reason).
     """
     patches.apply()  # a process that was not forked has not applied them yet
     # Nothing a build keeps in memory makes reference cycles; without the
@@ -191,86 +192,96 @@ def build_worker(path, limitmb, jobs, results):
                     gc.collect()
         if writer is not None:
             segments.append(_seal(writer))
-        results.put(("done", segments))
+        results.put((number, "done", segments))
     except BaseException:
-        results.put(("failed", traceback.format_exc()))
+        results.put((number, "failed", traceback.format_exc()))
 
 
 class _Workers:
-    """The processes of a parallel build, fed batches of document groups."""
+    """The processes of a parallel build, fed batches of document groups in turn.
+
+    Batches go to the processes in a fixed rotation and their segments are
+    committed in process order, so the same objects in the same order give the
+    same documents in the same order at every build (results that tie on
+    relevance come back in document order).
+    """
 
     BATCH = 50  # objects per batch sent to a process
     WAIT = 1.0  # seconds between checks that the processes still run
 
     def __init__(self, path, procs, limitmb):
         context = multiprocessing.get_context()
-        # A few batches in hand per process: the reader cannot run far ahead.
-        self.jobs = context.Queue(procs * 4)
         self.results = context.Queue()
         self.batch = []
-        self.processes = [
-            context.Process(
-                target=build_worker,
-                args=(path, limitmb, self.jobs, self.results),
-                name=f"index-build-{number}",
-                daemon=True,  # never outlives a build that failed
+        self.sent = 0
+        self.queues = []
+        self.processes = []
+        for number in range(procs):
+            # A few batches in hand per process: the reader cannot run far ahead.
+            jobs = context.Queue(4)
+            self.queues.append(jobs)
+            self.processes.append(
+                context.Process(
+                    target=build_worker,
+                    args=(number, path, limitmb, jobs, self.results),
+                    name=f"index-build-{number}",
+                    daemon=True,  # never outlives a build that failed
+                )
             )
-            for number in range(procs)
-        ]
         for process in self.processes:
             process.start()
 
     def add(self, pk, docs):
         self.batch.append((pk, docs))
         if len(self.batch) >= self.BATCH:
-            self._send(self.batch)
-            self.batch = []
+            self._send_batch()
 
-    def _send(self, job):
+    def _send_batch(self):
+        self._send(self.queues[self.sent % len(self.queues)], self.batch)
+        self.sent += 1
+        self.batch = []
+
+    def _send(self, jobs, job):
         while True:
             try:
-                self.jobs.put(job, timeout=self.WAIT)
+                jobs.put(job, timeout=self.WAIT)
                 return
             except queue.Full:
-                self._check_running()
-
-    def _check_running(self):
-        if all(process.is_alive() for process in self.processes):
-            return
-        failure = self._failure()
-        raise RuntimeError(failure or "An index build process stopped unexpectedly.")
+                if not all(process.is_alive() for process in self.processes):
+                    raise RuntimeError(
+                        self._failure()
+                        or "An index build process stopped unexpectedly."
+                    ) from None
 
     def _failure(self):
         try:
-            kind, detail = self.results.get_nowait()
+            _number, kind, detail = self.results.get_nowait()
         except queue.Empty:
             return None
         return f"An index build process failed:\n{detail}" if kind == "failed" else None
 
     def finish(self):
-        """Every process's segments, once they have written them."""
+        """Every process's segments, in process order, once they have written them."""
         if self.batch:
-            self._send(self.batch)
-            self.batch = []
-        for _ in self.processes:
-            self._send(None)
-        segments = []
-        for _ in self.processes:
-            while True:
-                try:
-                    kind, detail = self.results.get(timeout=self.WAIT)
-                    break
-                except queue.Empty:
-                    if not any(process.is_alive() for process in self.processes):
-                        raise RuntimeError(
-                            "An index build process stopped unexpectedly."
-                        ) from None
+            self._send_batch()
+        for jobs in self.queues:
+            self._send(jobs, None)
+        found = {}
+        while len(found) < len(self.processes):
+            try:
+                number, kind, detail = self.results.get(timeout=self.WAIT)
+            except queue.Empty:
+                if not any(process.is_alive() for process in self.processes):
+                    raise RuntimeError(
+                        "An index build process stopped unexpectedly."
+                    ) from None
+                continue
             if kind == "failed":
                 raise RuntimeError(f"An index build process failed:\n{detail}")
-            segments.extend(detail)
+            found[number] = detail
         for process in self.processes:
             process.join()
-        return segments
+        return [segment for number in sorted(found) for segment in found[number]]
 
     def cancel(self):
         for process in self.processes:

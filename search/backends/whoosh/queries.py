@@ -68,7 +68,7 @@ class TermSet(wq.Query):
         self.boost = boost
 
     def __eq__(self, other):
-        return (
+        return self is other or (
             type(other) is type(self)
             and self.fieldname == other.fieldname
             and self.terms == other.terms

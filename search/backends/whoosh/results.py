@@ -43,6 +43,7 @@ class WhooshSearchResults(BaseSearchResults):
     def _plan(self):
         """(text query, filter query), or None when nothing can match."""
         compiler = self.query_compiler
+        compiler.subqueries = self.backend.subqueries
         text = compiler.get_text_query()
         conditions = [compiler.get_content_type_query()]
         filter_query = compiler.get_filter_query()
