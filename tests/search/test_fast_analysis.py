@@ -375,6 +375,17 @@ def _items(matcher):
         matcher.next()
 
 
+def _parallel_groups(monkeypatch, count, seed, *, same_text, parallel_from, full=None):
+    """Groups of `count` documents, for builds that go parallel past `parallel_from`
+    objects (and commit a segment at `full` of their memory)."""
+    patches.apply()
+    monkeypatch.setattr(BulkBuild, "PARALLEL_FROM", parallel_from)
+    if full is not None:
+        monkeypatch.setattr(BulkBuild, "FULL", full)
+    docs = _documents(count, seed=seed, same_text=same_text)
+    return {doc["ms__pk"]: [doc] for doc in docs}
+
+
 def _build(path, groups, procs, **options):
     path.mkdir(exist_ok=True)
     whoosh_index.create_in(str(path), _schema())
@@ -386,10 +397,7 @@ def _build(path, groups, procs, **options):
 
 
 def test_a_parallel_build_writes_what_one_process_writes(tmp_path, monkeypatch):
-    patches.apply()
-    monkeypatch.setattr(BulkBuild, "PARALLEL_FROM", 60)
-    docs = _documents(400, seed=8, same_text=True)
-    groups = {doc["ms__pk"]: [doc] for doc in docs}
+    groups = _parallel_groups(monkeypatch, 400, 8, same_text=True, parallel_from=60)
 
     _build(tmp_path / "single", groups, 1)
     _build(tmp_path / "double", groups, 2)
@@ -404,11 +412,9 @@ def test_a_parallel_build_writes_what_one_process_writes(tmp_path, monkeypatch):
 def test_a_parallel_build_gives_the_same_document_order_every_time(
     tmp_path, monkeypatch
 ):
-    patches.apply()
-    monkeypatch.setattr(BulkBuild, "PARALLEL_FROM", 0)
-    monkeypatch.setattr(BulkBuild, "FULL", 0.002)
-    docs = _documents(300, seed=13, same_text=True)
-    groups = {doc["ms__pk"]: [doc] for doc in docs}
+    groups = _parallel_groups(
+        monkeypatch, 300, 13, same_text=True, parallel_from=0, full=0.002
+    )
 
     def order(path):
         reader = whoosh_index.open_dir(str(path)).reader()
@@ -424,11 +430,9 @@ def test_a_parallel_build_gives_the_same_document_order_every_time(
 def test_a_parallel_build_writes_a_segment_each_time_a_process_fills_up(
     tmp_path, monkeypatch
 ):
-    patches.apply()
-    monkeypatch.setattr(BulkBuild, "PARALLEL_FROM", 0)
-    monkeypatch.setattr(BulkBuild, "FULL", 0.0001)
-    docs = _documents(120, seed=10, same_text=False)
-    groups = {doc["ms__pk"]: [doc] for doc in docs}
+    groups = _parallel_groups(
+        monkeypatch, 120, 10, same_text=False, parallel_from=0, full=0.0001
+    )
 
     _build(tmp_path / "single", groups, 1)
     bulk = _build(tmp_path / "double", groups, 2)
@@ -442,10 +446,7 @@ def test_a_parallel_build_writes_a_segment_each_time_a_process_fills_up(
 def test_an_object_repeated_in_a_parallel_build_keeps_its_last_version(
     tmp_path, monkeypatch
 ):
-    patches.apply()
-    monkeypatch.setattr(BulkBuild, "PARALLEL_FROM", 10)
-    docs = _documents(60, seed=11, same_text=True)
-    groups = {doc["ms__pk"]: [doc] for doc in docs}
+    groups = _parallel_groups(monkeypatch, 60, 11, same_text=True, parallel_from=10)
     changed = {
         pk: [{**group[0]} for _ in group] for pk, group in list(groups.items())[:3]
     }
