@@ -133,10 +133,13 @@ def _urls(*, searchable):
         .values("slug", "n")
         .first()
     )
-    # The public experiment nearest to the wanted replies and critiques.
+    # The public experiment nearest to the wanted replies and critiques. Not a
+    # replication, whose page also shows the original: the same kind of page at
+    # every scale, so its query count can be compared.
     candidates = (
         Experiment.objects.public()
         .filter(state__in=(State.REGISTERED, State.CONCLUDED))
+        .filter(replication_of__isnull=True)
         .annotate(
             submitted=Count(
                 "critiques", filter=Q(critiques__state=CritiqueState.SUBMITTED)
@@ -162,6 +165,7 @@ def _urls(*, searchable):
         experiment = (
             Experiment.objects.public()
             .filter(state__in=(State.REGISTERED, State.CONCLUDED))
+            .filter(replication_of__isnull=True)
             .order_by("-reply_count")
             .values("pk", "reply_count")
             .first()
@@ -188,7 +192,11 @@ def _urls(*, searchable):
         "critique_queue": "/critiques/queue/",
     }
     if searchable:
-        urls["search"] = "/search/?q=" + SEARCH_QUERY.replace(" ", "+")
+        # The experiments tab: without `kind` the page shows the first kind with
+        # results, which the data decides (replies at scale 1, experiments above).
+        urls["search"] = (
+            "/search/?q=" + SEARCH_QUERY.replace(" ", "+") + "&kind=experiment"
+        )
     chosen = {
         "topic": topic,
         "experiment": experiment,

@@ -30,6 +30,7 @@ import numpy as np
 from whoosh import index as whoosh_index
 from whoosh.index import EmptyIndexError
 
+from .merging import merge_small_tiers
 from .patches import SegmentWriter
 from .ranking import Ranker
 
@@ -310,4 +311,4 @@ class IndexStore:
         except BaseException:
             writer.cancel()
             raise
-        writer.commit()
+        writer.commit(mergetype=merge_small_tiers)
