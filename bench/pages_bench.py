@@ -133,13 +133,14 @@ def _urls(*, searchable):
         .values("slug", "n")
         .first()
     )
-    # The public experiment nearest to the wanted replies and critiques. Not a
-    # replication, whose page also shows the original: the same kind of page at
+    # The public experiment nearest to the wanted replies and critiques. Neither a
+    # replication nor a next cycle, whose page also reads the experiment it
+    # follows (forum/selectors.py reads it only then): the same kind of page at
     # every scale, so its query count can be compared.
     candidates = (
         Experiment.objects.public()
         .filter(state__in=(State.REGISTERED, State.CONCLUDED))
-        .filter(replication_of__isnull=True)
+        .filter(replication_of__isnull=True, follow_up_of__isnull=True)
         .annotate(
             submitted=Count(
                 "critiques", filter=Q(critiques__state=CritiqueState.SUBMITTED)
@@ -165,7 +166,7 @@ def _urls(*, searchable):
         experiment = (
             Experiment.objects.public()
             .filter(state__in=(State.REGISTERED, State.CONCLUDED))
-            .filter(replication_of__isnull=True)
+            .filter(replication_of__isnull=True, follow_up_of__isnull=True)
             .order_by("-reply_count")
             .values("pk", "reply_count")
             .first()
