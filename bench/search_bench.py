@@ -945,7 +945,7 @@ def render(report):
         ),
     )
     row(
-        "    by CPU time of this process (docs/CPU-s)",
+        "    by CPU time, with the build processes (docs/CPU-s)",
         lambda s: fmt(s["index_whoosh"]["docs_per_cpu_s"], 0),
     )
     row("  Whoosh index size on disk (MB)", lambda s: fmt(s["index_whoosh"]["size_mb"]))
