@@ -89,3 +89,11 @@ def test_the_content_generation_covers_content_apps_only():
     assert page_cache.generation_for([Experiment]) == generation
     # Notifications are not content: saving one gives no new generation.
     assert page_cache.generation_for([Experiment, Notification]) is None
+
+
+def test_a_key_that_cannot_be_hashed_is_translated_every_time():
+    cache = SubqueryCache(Versions())
+    made = []
+    for _ in range(2):
+        cache.translated(_subquery(), "default", ["a", "list"], lambda: made.append(1))
+    assert made == [1, 1]

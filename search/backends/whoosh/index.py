@@ -284,6 +284,10 @@ class _Workers:
         return [segment for number in sorted(found) for segment in found[number]]
 
     def cancel(self):
+        for jobs in self.queues:
+            # Batches still waiting for a process that is gone must not keep this
+            # process from exiting.
+            jobs.cancel_join_thread()
         for process in self.processes:
             process.terminate()
         for process in self.processes:

@@ -64,6 +64,10 @@ class SubqueryCache:
         if token is None:
             return translate()
         full_key = (token, db, sql, tuple(params), key)
+        try:
+            hash(full_key)
+        except TypeError:
+            return translate()  # a parameter such as a list: not kept
         now = time.monotonic()
         with self._lock:
             found = self._entries.get(full_key)
