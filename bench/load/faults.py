@@ -182,9 +182,12 @@ class Drills:
                     f"kill {offset} s into a batch",
                     f"queued {queued}, at the kill {at_kill}",
                 )
+                # 500 RUNNING when the kill lands inside a batch; 1 when it lands
+                # as the worker has claimed the first task of its next batch and not
+                # yet the rest (batches of a small index take well under a second).
                 report.check(
                     f"killed mid-batch at {offset} s (tasks claimed, not finished)",
-                    at_kill.get("RUNNING", 0) > 1,
+                    at_kill.get("RUNNING", 0) >= 1,
                     f"{at_kill.get('RUNNING', 0)} running, {made['made']} new replies queued",
                 )
             leftovers = sorted(p.name for p in stack.index_path.rglob("*LOCK*"))
