@@ -340,36 +340,26 @@ def test_a_search_reads_the_open_discussions_once(search_index, committed):
     # Replies are found only under experiments whose discussion is open: a
     # subquery the backend runs to filter the index. The count and the page of
     # hits share it.
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
     _add_hits(3, "reply", committed)
-    with CaptureQueriesContext(connection) as queries:
-        response = Client().get("/search/", {"q": "kitchen", "kind": "reply"})
-    assert len(response.context["outcome"].hits) == 3
-    open_discussions = [
-        query["sql"]
-        for query in queries
-        if query["sql"].startswith("SELECT CAST(") and '"pk_text"' in query["sql"]
-    ]
-    assert len(open_discussions) == 1, open_discussions
+    reads, outcome = _open_discussion_reads("kitchen", kind="reply")
+    assert len(outcome.hits) == 3
+    assert reads == 1
 
 
-def _open_discussion_reads(q: str) -> tuple[int, dict]:
-    """(times the open-discussions subquery ran, counts) for one search page."""
+def _open_discussion_reads(q: str, **params) -> tuple[int, object]:
+    """(times the open-discussions subquery ran, outcome) for one search page."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as queries:
-        response = Client().get("/search/", {"q": q})
+        response = Client().get("/search/", {"q": q, **params})
     reads = [
         query["sql"]
         for query in queries
         if query["sql"].startswith("SELECT CAST(") and '"pk_text"' in query["sql"]
     ]
-    return len(reads), response.context["outcome"].counts
+    return len(reads), response.context["outcome"]
 
 
 @pytest.mark.skipif(
@@ -380,7 +370,8 @@ def test_open_discussions_are_read_again_only_after_a_change(
     search_index, committed, moderator
 ):
     _add_hits(2, "reply", committed)
-    assert _open_discussion_reads("kitchen") == (
+    reads, outcome = _open_discussion_reads("kitchen")
+    assert (reads, outcome.counts) == (
         1,
         {"evidence": 0, "experiment": 2, "critique": 0, "reply": 2},
     )
@@ -399,7 +390,8 @@ def test_open_discussions_are_read_again_only_after_a_change(
             by=moderator,
             reason="Names a school.",
         )
-    assert _open_discussion_reads("kitchen") == (
+    reads, outcome = _open_discussion_reads("kitchen")
+    assert (reads, outcome.counts) == (
         1,
         {"evidence": 0, "experiment": 1, "critique": 0, "reply": 1},
     )

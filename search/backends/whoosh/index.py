@@ -197,6 +197,10 @@ def build_worker(number, path, limitmb, jobs, results):
         results.put((number, "failed", traceback.format_exc()))
 
 
+def _failed(detail):
+    return f"An index build process failed:\n{detail}"
+
+
 class _Workers:
     """The processes of a parallel build, fed batches of document groups in turn.
 
@@ -258,7 +262,7 @@ class _Workers:
             _number, kind, detail = self.results.get_nowait()
         except queue.Empty:
             return None
-        return f"An index build process failed:\n{detail}" if kind == "failed" else None
+        return _failed(detail) if kind == "failed" else None
 
     def finish(self):
         """Every process's segments, in process order, once they have written them."""
@@ -277,7 +281,7 @@ class _Workers:
                     ) from None
                 continue
             if kind == "failed":
-                raise RuntimeError(f"An index build process failed:\n{detail}")
+                raise RuntimeError(_failed(detail))
             found[number] = detail
         for process in self.processes:
             process.join()
@@ -385,9 +389,8 @@ class BulkBuild:
         """Add segments written by the build processes to the index."""
         writer = self._open()
         try:
-            current = writer._merge_segments(None, False, False)
             writer._close_segment()
-            writer._commit_toc(current + segments)
+            writer._commit_toc(list(writer.segments) + segments)
         except BaseException:
             writer.cancel()
             raise
